@@ -1,0 +1,1 @@
+"""UPR compliance: the domain package (models, loading, scoring, metrics, charts, export). Never imports streamlit."""

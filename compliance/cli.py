@@ -1,0 +1,129 @@
+"""Command line for researchers and CI: validate the data, print summaries.
+
+    python -m compliance validate [--data DIR]
+    python -m compliance summary [--data DIR] [--cycle N] [--theme SLUG] [--state ISO3] [--as-of DATE] [--json]
+
+Bad arguments get one line on stderr and exit code 2; invalid data gets the full problem list and exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+
+import pandas as pd
+
+from . import metrics
+from .data import DATA_DIR_ENV, DataValidationError, load_dataset, resolve_data_dir, valid_iso3
+from .models import STATUSES
+from .scoring import scored_items
+
+
+class UsageError(Exception):
+    """A bad command-line argument; printed as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, no usage dump
+        raise UsageError(message)
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid date {value!r}: expected YYYY-MM-DD") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m compliance", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    data_help = f"data folder (default: ${DATA_DIR_ENV} or the bundled data/)"
+    v = sub.add_parser("validate", help="check every row of every data file")
+    v.add_argument("--data", metavar="DIR", help=data_help)
+    s = sub.add_parser("summary", help="status counts and published tallies for a selection")
+    s.add_argument("--data", metavar="DIR", help=data_help)
+    s.add_argument("--cycle", type=int, help="UPR cycle 1-4 (demands have no cycle and are left out)")
+    s.add_argument("--theme", help="theme slug, e.g. death-penalty")
+    s.add_argument("--state", help="recommending (or addressed) state, ISO 3166 alpha-3, e.g. NOR")
+    s.add_argument("--as-of", type=_date, dest="as_of", help="status as of this date (YYYY-MM-DD; default today)")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def cmd_validate(args) -> int:
+    ds = load_dataset(args.data)
+    for w in ds.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    print(f"ok: {len(ds.frames)} files, {ds.row_count} rows valid in {ds.data_dir}")
+    return 0
+
+
+def build_summary(ds, cycle=None, theme=None, state=None, as_of=None) -> dict:
+    """The summary object printed by `summary --json` (also used by tests)."""
+    as_of_ts = pd.Timestamp(as_of) if as_of else pd.Timestamp.today().normalize()
+    scored = scored_items(ds, as_of_ts)
+    selected = metrics.filter_items(scored, cycle=cycle, theme=theme, state=state)
+    counts = metrics.status_counts(selected)
+    return {
+        "as_of": as_of_ts.date().isoformat(),
+        "filters": {"cycle": cycle, "theme": theme, "state": state},
+        "items": int(len(selected)),
+        "recommendations": int((selected["kind"] == "recommendation").sum()),
+        "demands": int((selected["kind"] == "demand").sum()),
+        "status_counts": counts,
+        **metrics.rates(counts),
+        "published_tallies": [
+            {k: t[k] for k in ("tally_id", "cycle", "assessor", "scope", "source_id", "published_date", *metrics.TALLY_FIELDS)}
+            for t in metrics.published_tallies(ds, cycle)
+        ]
+        if theme is None and state is None
+        else [],
+    }
+
+
+def cmd_summary(args) -> int:
+    ds = load_dataset(args.data)
+    if args.cycle is not None and args.cycle not in set(ds.cycles["cycle"].astype(int)):
+        raise UsageError(f"argument --cycle: no cycle {args.cycle}; the cycles are {', '.join(map(str, sorted(ds.cycles['cycle'].astype(int))))}")
+    if args.theme is not None and args.theme not in set(ds.themes["theme_slug"]):
+        raise UsageError(f"argument --theme: unknown theme {args.theme!r}; run with a slug from data/themes.csv, e.g. death-penalty")
+    state = args.state.upper() if args.state else None
+    if state is not None and state not in valid_iso3():
+        raise UsageError(f"argument --state: {args.state!r} is not an ISO 3166 alpha-3 code (e.g. NOR, LTU)")
+    summary = build_summary(ds, args.cycle, args.theme, state, args.as_of)
+    if args.json:
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+        return 0
+    f = summary["filters"]
+    chosen = ", ".join(f"{k} {v}" for k, v in f.items() if v is not None) or "no filters"
+    print(f"Items as of {summary['as_of']} ({chosen}): {summary['items']} "
+          f"({summary['recommendations']} recommendations, {summary['demands']} demands)")
+    for s in STATUSES:
+        print(f"  {s:<13} {summary['status_counts'][s]:>5}")
+    rate = summary["implementation_rate"]
+    print(f"  implementation rate: {'n/a (nothing assessed)' if rate is None else f'{rate:.1%}'} of {summary['assessed']} assessed")
+    if summary["published_tallies"]:
+        print("Published tallies:")
+        for t in summary["published_tallies"]:
+            figs = " / ".join("?" if t[k] is None else str(t[k]) for k in metrics.TALLY_FIELDS)
+            print(f"  cycle {t['cycle']} [{t['scope']}] total/impl/partial/unfulfilled/not assessed = {figs}  ({t['assessor']}; {t['source_id']})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if getattr(args, "data", None) is not None and not resolve_data_dir(args.data).is_dir():
+            raise UsageError(f"argument --data: {args.data!r} is not a folder")
+        handler = {"validate": cmd_validate, "summary": cmd_summary}[args.command]
+        return handler(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except DataValidationError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1

@@ -1,0 +1,205 @@
+"""Aggregates over scored items: counts by status, implementation rate and weighted score, by cycle, theme,
+recommending state, response and addressee, over time; published tallies beside itemised coverage; ICC
+positions at a date; pledge totals per currency.
+
+Rates leave `not_assessed` out of the denominator: "we do not know" is not evidence of failure.
+The weighted score counts partial as half, mirroring how `partly` counts in the evidence score.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import pandas as pd
+
+from .data import Dataset
+from .models import ICC_STATE_POSITIONS, STATUSES
+from .scoring import scored_items
+
+DIMENSIONS = ("cycle", "theme", "state", "response", "addressee", "issuer", "kind", "recurrence_id")
+_LIST_DIMENSIONS = {"theme": "themes", "state": "states"}
+
+
+def status_counts(scored: pd.DataFrame) -> dict[str, int]:
+    """Number of items in each status; every status is present (0 where none)."""
+    counts = scored["status"].value_counts()
+    return {s: int(counts.get(s, 0)) for s in STATUSES}
+
+
+def rates(counts: dict[str, int]) -> dict[str, float | int | None]:
+    """Implementation rate (implemented / assessed) and weighted score; None when nothing is assessed."""
+    assessed = counts["implemented"] + counts["partial"] + counts["unfulfilled"]
+    if assessed == 0:
+        return {"assessed": 0, "implementation_rate": None, "weighted_score": None}
+    return {
+        "assessed": assessed,
+        "implementation_rate": counts["implemented"] / assessed,
+        "weighted_score": (counts["implemented"] + 0.5 * counts["partial"]) / assessed,
+    }
+
+
+def filter_items(
+    scored: pd.DataFrame,
+    *,
+    cycle: int | Iterable[int] | None = None,
+    theme: str | None = None,
+    state: str | None = None,
+    response: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    addressee: str | None = None,
+    text: str | None = None,
+) -> pd.DataFrame:
+    """Items matching every given filter. A cycle filter keeps recommendations only (demands have no cycle)."""
+    mask = pd.Series(True, index=scored.index)
+    if cycle is not None:
+        cycles = {int(cycle)} if isinstance(cycle, (int, str)) else {int(c) for c in cycle}
+        mask &= scored["cycle"].isin(cycles).fillna(False).astype(bool)
+    if theme:
+        mask &= scored["themes"].map(lambda ts: theme in ts)
+    if state:
+        mask &= scored["states"].map(lambda ss: state in ss)
+    if response:
+        mask &= scored["response"] == response
+    if status:
+        mask &= scored["status"] == status
+    if kind:
+        mask &= scored["kind"] == kind
+    if addressee:
+        mask &= scored["addressee"] == addressee
+    if text:
+        needle = text.casefold()
+        hay = (
+            scored["summary"].fillna("")
+            + " "
+            + scored["item_id"]
+            + " "
+            + scored["issuer"].fillna("")
+            + " "
+            + scored["paragraph"].fillna("")
+        )
+        mask &= hay.str.casefold().str.contains(needle, regex=False)
+    return scored[mask]
+
+
+def summarize(scored: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Counts per status and rates for each value of a dimension (list dimensions are exploded)."""
+    if by not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {by!r}; expected one of {', '.join(DIMENSIONS)}")
+    col = _LIST_DIMENSIONS.get(by, by)
+    df = scored[[col, "status"]]
+    if by in _LIST_DIMENSIONS:
+        df = df.explode(col)
+    df = df.dropna(subset=[col])
+    table = pd.crosstab(df[col], df["status"]).reindex(columns=list(STATUSES), fill_value=0)
+    table["total"] = table.sum(axis=1)
+    table["assessed"] = table["implemented"] + table["partial"] + table["unfulfilled"]
+    assessed = table["assessed"].where(table["assessed"] > 0)
+    table["implementation_rate"] = table["implemented"] / assessed
+    table["weighted_score"] = (table["implemented"] + 0.5 * table["partial"]) / assessed
+    table.index.name = by
+    return table.reset_index()
+
+
+def status_over_time(ds: Dataset, dates: Iterable, **filters) -> pd.DataFrame:
+    """Status counts of the filtered items at each date (long format: as_of, status, count)."""
+    rows = []
+    for d in dates:
+        counts = status_counts(filter_items(scored_items(ds, d), **filters))
+        rows.extend({"as_of": pd.Timestamp(d), "status": s, "count": n} for s, n in counts.items())
+    return pd.DataFrame(rows, columns=["as_of", "status", "count"])
+
+
+def yearly_dates(start_year: int, end: pd.Timestamp) -> list[pd.Timestamp]:
+    """31 December of each year from start_year, then `end` itself."""
+    dates = [pd.Timestamp(f"{y}-12-31") for y in range(start_year, end.year)]
+    return dates + [end.normalize()]
+
+
+TALLY_FIELDS = ("total", "implemented", "partial", "unfulfilled", "not_assessed")
+
+
+def published_tallies(ds: Dataset, cycle: int | None = None, scope: str | None = None) -> list[dict]:
+    """Published tallies (unknown figures as None), optionally for one cycle and scope."""
+    t = ds.tallies
+    if cycle is not None:
+        t = t[t["cycle"] == int(cycle)]
+    if scope is not None:
+        t = t[t["scope"] == scope]
+    out = []
+    for _, row in t.iterrows():
+        rec = {
+            "tally_id": row["tally_id"],
+            "cycle": int(row["cycle"]),
+            "assessor": row["assessor"],
+            "report_title": row["report_title"],
+            "published_date": row["published_date"],
+            "scope": row["scope"],
+            "source_id": row["source_ids"].split(";")[0],
+            "source_ids": row["source_ids"].split(";"),
+            "note": row["note"],
+        }
+        for f in TALLY_FIELDS:
+            rec[f] = None if pd.isna(row[f]) else int(row[f])
+        out.append(rec)
+    return out
+
+
+def coverage_by_cycle(ds: Dataset, scored: pd.DataFrame) -> pd.DataFrame:
+    """Per cycle: recommendations published in total, how many are itemised here, how many have a status."""
+    recs = scored[scored["kind"] == "recommendation"]
+    rows = []
+    for _, c in ds.cycles.iterrows():
+        sub = recs[recs["cycle"] == c["cycle"]]
+        counts = status_counts(sub)
+        total = None if pd.isna(c["total_recommendations"]) else int(c["total_recommendations"])
+        rows.append(
+            {
+                "cycle": int(c["cycle"]),
+                "review_year": int(c["review_year"]),
+                "total_published": total,
+                "itemised": len(sub),
+                "assessed": len(sub) - counts["not_assessed"],
+                **counts,
+                "tallies": len(ds.tallies[(ds.tallies["cycle"] == c["cycle"]) & (ds.tallies["scope"] == "all")]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def icc_positions(ds: Dataset, as_of=None) -> pd.DataFrame:
+    """Each state's latest position on the referral known by `as_of` (undated events are left out)."""
+    cutoff = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+    ev = ds.icc_events
+    ev = ev[ev["position"].isin(ICC_STATE_POSITIONS) & ev["event_date_end"].notna() & (ev["event_date_end"] <= cutoff)]
+    ev = ev.sort_values(["actor_iso3", "event_date_end", "event_id"], kind="stable")
+    latest = ev.drop_duplicates("actor_iso3", keep="last")
+    return latest[["actor_iso3", "actor", "position", "event_date", "event_id", "summary", "source_ids"]].reset_index(drop=True)
+
+
+def court_steps(ds: Dataset, as_of=None) -> pd.DataFrame:
+    """The Court's procedural steps known by `as_of`, oldest first."""
+    cutoff = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+    ev = ds.icc_events
+    ev = ev[(ev["position"] == "court_step") & (ev["event_date_end"] <= cutoff)]
+    return ev.sort_values("event_date_start").reset_index(drop=True)
+
+
+def pledge_totals(pledges: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Sum of new pledges (kind == pledge) per currency, optionally per another column; amounts are never
+    converted. Pledges without an amount are counted in `without_amount`, not dropped."""
+    p = pledges[pledges["kind"] == "pledge"]
+    keys = [by, "currency"] if by else ["currency"]
+    with_amount = p[p["amount"].notna()]
+    sums = with_amount.groupby(keys, dropna=False).agg(amount=("amount", "sum"), pledges=("pledge_id", "count"))
+    sums = sums.reset_index()
+    sums["without_amount"] = 0
+    missing = p[p["amount"].isna()]
+    if len(missing):
+        extra = missing.groupby([by] if by else lambda _: "", dropna=False).size()
+        for key, n in extra.items():
+            row = {"currency": None, "amount": None, "pledges": 0, "without_amount": int(n)}
+            if by:
+                row[by] = key
+            sums = pd.concat([sums, pd.DataFrame([row])], ignore_index=True)
+    return sums

@@ -1,0 +1,300 @@
+"""The vocabulary of the domain: enums, named types and one strict pydantic model per data row.
+
+Every file in data/ has a row model here. Fields are kept to types that pydantic-core checks in Rust
+(literals, patterns, bounded numbers) so a whole file validates in one call; cross-references and date
+arithmetic are checked column-wise in :mod:`compliance.data`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Status(StrEnum):
+    """The status of an item at a date. Written once; imported everywhere."""
+
+    IMPLEMENTED = "implemented"
+    PARTIAL = "partial"
+    UNFULFILLED = "unfulfilled"
+    NOT_ASSESSED = "not_assessed"
+
+
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
+STATUS_LABELS = {
+    "implemented": "Implemented",
+    "partial": "Partially implemented",
+    "unfulfilled": "Unfulfilled",
+    "not_assessed": "Not assessed",
+}
+
+RESPONSES: tuple[str, ...] = (
+    "supported",
+    "supported_implemented",
+    "partially_supported",
+    "noted",
+    "unknown",
+)
+RESPONSE_LABELS = {
+    "supported": "Supported",
+    "supported_implemented": "Supported, considered already implemented",
+    "partially_supported": "Partially supported",
+    "noted": "Noted",
+    "unknown": "Response unknown",
+}
+ADDRESSEES: tuple[str, ...] = (
+    "belarusian_authorities",
+    "international_community",
+    "european_union",
+    "un",
+    "icc_states_parties",
+    "named_states",
+)
+ADDRESSEE_LABELS = {
+    "belarusian_authorities": "Belarusian authorities",
+    "international_community": "International community",
+    "european_union": "European Union",
+    "un": "UN bodies and member states",
+    "icc_states_parties": "ICC States Parties",
+    "named_states": "Named states",
+}
+ISSUER_TYPES: tuple[str, ...] = (
+    "belarusian_civil_society",
+    "international_civil_society",
+    "belarusian_democratic_forces",
+    "government",
+)
+ICC_POSITIONS: tuple[str, ...] = (
+    "referred",
+    "joined",
+    "publicly_supports",
+    "in_discussion",
+    "urged_to_join",
+    "rejects",
+    "court_step",
+    "context",
+)
+#: Positions a state can hold on the referral, strongest engagement first.
+ICC_STATE_POSITIONS: tuple[str, ...] = (
+    "referred",
+    "joined",
+    "publicly_supports",
+    "in_discussion",
+    "urged_to_join",
+    "rejects",
+)
+ICC_POSITION_LABELS = {
+    "referred": "Referred",
+    "joined": "Joined the referral",
+    "publicly_supports": "Publicly supports",
+    "in_discussion": "In discussion",
+    "urged_to_join": "Urged to join",
+    "rejects": "Rejects",
+    "court_step": "Court step",
+    "context": "Context",
+}
+MET_VALUES = {"yes": 1.0, "partly": 0.5, "no": 0.0}
+CYCLE_YEARS = {1: 2010, 2: 2015, 3: 2020, 4: 2025}
+
+# --- named types -----------------------------------------------------------------------------
+
+_DATE_RE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+_LIST_RE = r"^[^;]+(;[^;]+)*$"
+
+NonEmptyStr = Annotated[str, Field(min_length=1, description="a non-empty text")]
+"""Text that must not be empty."""
+Iso3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="an ISO 3166-1 alpha-3 code such as NOR")]
+"""ISO 3166-1 alpha-3 country code (existence is checked against pycountry in data.py)."""
+Iso3List = Annotated[
+    str,
+    Field(pattern=r"^[A-Z]{3}(;[A-Z]{3})*$", description="ISO 3166-1 alpha-3 codes separated by ';'"),
+]
+"""One or more ISO3 codes separated by ';'."""
+CycleNumber = Annotated[int, Field(ge=1, le=4, description="a cycle number 1, 2, 3 or 4")]
+"""UPR cycle of Belarus: 1 (2010), 2 (2015), 3 (2020), 4 (2025)."""
+PartialDate = Annotated[
+    str, Field(pattern=_DATE_RE, description="a date YYYY-MM-DD, or YYYY-MM or YYYY when no more is known")
+]
+"""ISO date, possibly partial (YYYY or YYYY-MM)."""
+FullDate = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="a date YYYY-MM-DD")]
+"""ISO date with day."""
+SourceIds = Annotated[
+    str, Field(pattern=_LIST_RE, description="one or more source ids separated by ';'")
+]
+"""One or more source ids (checked against sources.csv)."""
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="a lower-case slug like death-penalty")]
+"""Lower-case identifier with hyphens."""
+SlugList = Annotated[
+    str,
+    Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*(;[a-z0-9]+(-[a-z0-9]+)*)*$", description="slugs separated by ';'"),
+]
+"""One or more slugs separated by ';'."""
+Count = Annotated[int, Field(ge=0, description="a whole number of 0 or more")]
+"""A published count."""
+Response = Literal["supported", "supported_implemented", "partially_supported", "noted", "unknown"]
+StatusValue = Literal["implemented", "partial", "unfulfilled", "not_assessed"]
+
+
+class Record(BaseModel):
+    """Base of every row model: unknown fields are an error, text is stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Source(Record):
+    source_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", description="a short id like S01")]
+    producer: NonEmptyStr
+    title: NonEmptyStr
+    url: Annotated[str, Field(pattern=r"^https?://\S+$", description="an http(s) address")]
+    published_date: PartialDate | None = None
+    accessed_date: FullDate
+    citation: NonEmptyStr
+    note: str | None = None
+
+
+class Theme(Record):
+    theme_slug: Slug
+    label: NonEmptyStr
+    description: NonEmptyStr
+
+
+class ThemeMapping(Record):
+    uprinfo_issue: NonEmptyStr
+    theme_slug: Slug | None = None
+
+
+class Cycle(Record):
+    cycle: CycleNumber
+    review_year: Annotated[int, Field(ge=2008, le=2100, description="a year")]
+    wg_session: Annotated[int, Field(ge=1, description="a session number")] | None = None
+    review_date: PartialDate | None = None
+    hrc_adoption_date: PartialDate | None = None
+    report_symbol: str | None = None
+    total_recommendations: Count | None = None
+    supported: Count | None = None
+    partially_supported: Count | None = None
+    supported_implemented: Count | None = None
+    noted: Count | None = None
+    source_ids: SourceIds
+    note: str | None = None
+
+
+class Recommendation(Record):
+    recommendation_id: Annotated[str, Field(pattern=r"^C[1-4]-[A-Za-z0-9.]+(-\d+)?$", description="an id like C1-98.16 or C2-NOR-1")]
+    cycle: CycleNumber
+    paragraph: Annotated[str, Field(pattern=r"^\d+\.\d+$", description="a paragraph number like 98.16")] | None = None
+    summary: NonEmptyStr
+    themes: SlugList
+    response: Response
+    recurrence_id: Slug | None = None
+    source_ids: SourceIds
+    note: str | None = None
+
+
+class RecommendingState(Record):
+    recommendation_id: NonEmptyStr
+    state_iso3: Iso3
+    response: Response | None = None
+    action_category: Annotated[int, Field(ge=1, le=5, description="UPR Info action category 1-5")] | None = None
+    source_ids: SourceIds
+
+
+class Recurrence(Record):
+    recurrence_id: Slug
+    label: NonEmptyStr
+
+
+class Demand(Record):
+    demand_id: Annotated[str, Field(pattern=r"^D\d{3,}$", description="an id like D001")]
+    issued_date: PartialDate | None = None
+    issuer: NonEmptyStr
+    issuer_type: Literal[
+        "belarusian_civil_society", "international_civil_society", "belarusian_democratic_forces", "government"
+    ]
+    addressee: Literal[
+        "belarusian_authorities", "international_community", "european_union", "un", "icc_states_parties", "named_states"
+    ]
+    addressee_iso3: Iso3List | None = None
+    addressee_detail: str | None = None
+    summary: NonEmptyStr
+    themes: SlugList
+    recurrence_id: Slug | None = None
+    source_ids: SourceIds
+    note: str | None = None
+
+
+class Criterion(Record):
+    criterion_id: Slug
+    description: NonEmptyStr
+
+
+class ItemCriterion(Record):
+    item_id: NonEmptyStr
+    criterion_id: Slug
+    weight: Annotated[float, Field(gt=0, le=100, description="a positive weight")] = 1.0
+
+
+class Observation(Record):
+    observation_id: Annotated[str, Field(pattern=r"^O\d+$", description="an id like O001")]
+    criterion_id: Slug
+    observed_date: PartialDate
+    met: Literal["yes", "partly", "no"]
+    source_ids: SourceIds
+    note: str | None = None
+
+
+class Assessment(Record):
+    assessment_id: Annotated[str, Field(pattern=r"^A\d+$", description="an id like A001")]
+    item_id: NonEmptyStr
+    assessor: NonEmptyStr
+    assessed_date: PartialDate
+    status: StatusValue
+    rationale: NonEmptyStr
+    source_ids: SourceIds
+
+
+class Tally(Record):
+    tally_id: Annotated[str, Field(pattern=r"^T\d+$", description="an id like T001")]
+    cycle: CycleNumber
+    assessor: NonEmptyStr
+    report_title: NonEmptyStr
+    published_date: PartialDate | None = None
+    scope: Literal["all", "supported", "supported_implemented", "partially_supported", "noted"]
+    total: Count | None = None
+    implemented: Count | None = None
+    partial: Count | None = None
+    unfulfilled: Count | None = None
+    not_assessed: Count | None = None
+    source_ids: SourceIds
+    note: str | None = None
+
+
+class IccEvent(Record):
+    event_id: Annotated[str, Field(pattern=r"^I\d+$", description="an id like I001")]
+    event_date: PartialDate | None = None
+    actor: NonEmptyStr
+    actor_iso3: Iso3 | None = None
+    position: Literal[
+        "referred", "joined", "publicly_supports", "in_discussion", "urged_to_join", "rejects", "court_step", "context"
+    ]
+    summary: NonEmptyStr
+    source_ids: SourceIds
+    note: str | None = None
+
+
+class Pledge(Record):
+    pledge_id: Annotated[str, Field(pattern=r"^P\d+$", description="an id like P001")]
+    donor: NonEmptyStr
+    donor_iso3: Iso3 | None = None
+    recipient: NonEmptyStr
+    amount: Annotated[float, Field(gt=0, description="a positive number")] | None = None
+    amount_qualifier: Literal["exact", "about", "at_least", "up_to", "more_than"] | None = None
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="an ISO 4217 currency code such as EUR")] | None = None
+    pledged_date: PartialDate | None = None
+    purpose: NonEmptyStr
+    accountability: Literal["yes", "no"]
+    kind: Literal["pledge", "cumulative"]
+    source_ids: SourceIds
+    note: str | None = None
