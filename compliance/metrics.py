@@ -168,11 +168,15 @@ def coverage_by_cycle(ds: Dataset, scored: pd.DataFrame) -> pd.DataFrame:
 
 
 def icc_positions(ds: Dataset, as_of=None) -> pd.DataFrame:
-    """Each state's latest position on the referral known by `as_of` (undated events are left out)."""
+    """Each state's position on the referral known by `as_of`: the strongest it has reached (referred > joined >
+    publicly supports > in discussion > urged to join), because being urged to join later does not undo a
+    state's public support. Undated events are left out."""
     cutoff = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
     ev = ds.icc_events
     ev = ev[ev["position"].isin(ICC_STATE_POSITIONS) & ev["event_date_end"].notna() & (ev["event_date_end"] <= cutoff)]
-    ev = ev.sort_values(["actor_iso3", "event_date_end", "event_id"], kind="stable")
+    rank = {p: i for i, p in enumerate(ICC_STATE_POSITIONS)}
+    ev = ev.assign(_rank=ev["position"].map(rank))
+    ev = ev.sort_values(["actor_iso3", "_rank", "event_date_end", "event_id"], ascending=[True, False, True, True], kind="stable")
     latest = ev.drop_duplicates("actor_iso3", keep="last")
     return latest[["actor_iso3", "actor", "position", "event_date", "event_id", "summary", "source_ids"]].reset_index(drop=True)
 

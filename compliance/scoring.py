@@ -69,7 +69,7 @@ def score_items(ds: Dataset, as_of=None) -> pd.DataFrame:
     items = ds.items[["item_id"]]
     latest = latest_observations(ds.observations, cutoff)[["criterion_id", "met", "source_ids"]]
     links = ds.item_criteria.merge(latest, on="criterion_id", how="left")
-    links["value"] = links["met"].map(MET_VALUES)
+    links["value"] = links["met"].astype(object).map(MET_VALUES).astype("float64")
     links["w"] = links["weight"].astype(float)
     links["wv"] = links["w"] * links["value"].fillna(0.0)
     links["seen"] = links["value"].notna()

@@ -1,0 +1,265 @@
+"""Plotly figure builders. Each returns a briefing-ready figure: a title that says what it shows, a subtitle
+naming the active filters, a source line, the "as of" date and the dashboard's name on the figure itself.
+Never calls streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .models import ICC_POSITION_LABELS, ICC_STATE_POSITIONS, RESPONSE_LABELS, STATUS_LABELS, STATUSES
+
+DASHBOARD_NAME = "Belarus UPR compliance dashboard"
+
+#: Okabe–Ito colours (safe for the common colour-vision deficiencies); one meaning everywhere.
+STATUS_COLORS = {
+    "implemented": "#009E73",
+    "partial": "#E69F00",
+    "unfulfilled": "#D55E00",
+    "not_assessed": "#BBBBBB",
+}
+ICC_COLORS = {
+    "referred": "#0072B2",
+    "joined": "#56B4E9",
+    "publicly_supports": "#009E73",
+    "in_discussion": "#E69F00",
+    "urged_to_join": "#CC79A7",
+    "rejects": "#D55E00",
+    "court_step": "#000000",
+    "context": "#999999",
+}
+FONT = "Arial, Helvetica, sans-serif"
+
+
+@dataclass
+class ChartContext:
+    """What every chart carries: filters in the subtitle, sources and date in the footer."""
+
+    filters: str = "all items"
+    as_of: str = ""
+    sources: list[str] = field(default_factory=list)
+
+    def source_line(self, max_ids: int = 12) -> str:
+        ids = sorted(set(self.sources))
+        shown = ", ".join(ids[:max_ids]) + (f" and {len(ids) - max_ids} more" if len(ids) > max_ids else "")
+        return f"Sources: {shown or 'none'} (full citations on the Sources & methodology page)"
+
+
+def finish(fig: go.Figure, title: str, ctx: ChartContext, *, height: int = 520, legend_title: str | None = None) -> go.Figure:
+    """Apply the one chart style: title + filter subtitle on top, source/date/name line at the bottom."""
+    subtitle = f"Filters: {ctx.filters}" + (f" · as of {ctx.as_of}" if ctx.as_of else "")
+    fig.update_layout(
+        template="plotly_white",
+        font=dict(family=FONT, size=13, color="#222"),
+        title=dict(text=f"<b>{title}</b><br><span style='font-size:13px;color:#555'>{subtitle}</span>", x=0.01, xanchor="left", y=0.97),
+        margin=dict(l=70, r=30, t=95, b=110),
+        height=height,
+        legend=dict(title=legend_title, orientation="h", yanchor="bottom", y=-0.32, x=0, xanchor="left"),
+        meta={"chart_title": title, "filters": ctx.filters, "as_of": ctx.as_of, "sources": sorted(set(ctx.sources))},
+    )
+    fig.add_annotation(
+        text=f"{ctx.source_line()}<br>Data as of {ctx.as_of or 'today'} · {DASHBOARD_NAME}",
+        xref="paper", yref="paper", x=0, y=-0.2, yshift=-60, showarrow=False, xanchor="left", yanchor="top",
+        align="left", font=dict(size=10, color="#555"),
+    )
+    return fig
+
+
+def _empty(fig: go.Figure, message: str) -> go.Figure:
+    fig.add_annotation(text=message, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False, font=dict(size=15, color="#777"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def build_status_bar_chart(table: pd.DataFrame, by: str, title: str, ctx: ChartContext, *, labels: dict | None = None,
+                           horizontal: bool = False) -> go.Figure:
+    """Stacked bars of item counts per status for each value of `by` (a `metrics.summarize` table)."""
+    fig = go.Figure()
+    if table.empty or table["total"].sum() == 0:
+        return finish(_empty(fig, "No items match these filters"), title, ctx)
+    cats = [labels.get(v, str(v)) if labels else str(v) for v in table[by]]
+    for s in STATUSES:
+        values = table[s].tolist()
+        kw = dict(y=cats, x=values, orientation="h") if horizontal else dict(x=cats, y=values)
+        fig.add_bar(name=STATUS_LABELS[s], marker_color=STATUS_COLORS[s], text=[v or "" for v in values],
+                    textposition="inside", hovertemplate="%{fullData.name}: %{value}<extra></extra>", **kw)
+    fig.update_layout(barmode="stack")
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", type="category")
+        fig.update_xaxes(title="Number of items")
+    else:
+        fig.update_xaxes(type="category")
+        fig.update_yaxes(title="Number of items")
+    return finish(fig, title, ctx, height=max(420, 28 * len(cats) + 250) if horizontal else 520, legend_title="Status")
+
+
+def build_tally_chart(tallies: list[dict], title: str, ctx: ChartContext) -> go.Figure:
+    """Published tallies as stacked bars, one bar per tally; unknown figures are left out and listed."""
+    fig = go.Figure()
+    if not tallies:
+        return finish(_empty(fig, "No published tally for this selection"), title, ctx)
+    names = [f"Cycle {t['cycle']}: {t['assessor'][:40]}{'…' if len(t['assessor']) > 40 else ''} ({t['source_id']}, {RESPONSE_LABELS.get(t['scope'], 'all recommendations') if t['scope'] != 'all' else 'all'})" for t in tallies]
+    for s in STATUSES:
+        values = [t[s] for t in tallies]
+        fig.add_bar(y=names, x=[v if v is not None else 0 for v in values], orientation="h", name=STATUS_LABELS[s],
+                    marker_color=STATUS_COLORS[s], text=["unknown" if v is None else v for v in values], textposition="inside",
+                    hovertemplate="%{fullData.name}: %{text}<extra></extra>")
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title="Recommendations (as published)")
+    return finish(fig, title, ctx, height=max(380, 60 * len(tallies) + 260), legend_title="Status")
+
+
+def build_heatmap(table: pd.DataFrame, title: str, ctx: ChartContext, *, value: str = "weighted_score",
+                  row_labels: dict | None = None) -> go.Figure:
+    """Theme × cycle heat map of the weighted score; cells with nothing assessed say 'not assessed'."""
+    fig = go.Figure()
+    if table.empty:
+        return finish(_empty(fig, "No items match these filters"), title, ctx)
+    pivot = table.pivot(index="theme", columns="cycle", values=value)
+    counts = table.pivot(index="theme", columns="cycle", values="total").fillna(0).astype(int)
+    assessed = table.pivot(index="theme", columns="cycle", values="assessed").fillna(0).astype(int)
+    text = [[("–" if counts.loc[r, c] == 0 else (f"n/a<br>{counts.loc[r, c]} not assessed" if pd.isna(pivot.loc[r, c]) else f"{pivot.loc[r, c]:.0%}<br>{assessed.loc[r, c]} of {counts.loc[r, c]} assessed")) for c in pivot.columns] for r in pivot.index]
+    fig.add_heatmap(
+        z=pivot.values.astype(float), x=[f"Cycle {c}" for c in pivot.columns],
+        y=[row_labels.get(r, r) if row_labels else r for r in pivot.index],
+        text=text, texttemplate="%{text}", colorscale=[[0, "#D55E00"], [0.5, "#E69F00"], [1, "#009E73"]],
+        zmin=0, zmax=1, colorbar=dict(title="Weighted<br>score", tickformat=".0%"), hoverongaps=False,
+        hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+    )
+    fig.update_yaxes(autorange="reversed")
+    return finish(fig, title, ctx, height=max(420, 34 * len(pivot.index) + 240))
+
+
+def build_demand_timeline(demands: pd.DataFrame, title: str, ctx: ChartContext, *, group: str = "addressee",
+                          group_labels: dict | None = None) -> go.Figure:
+    """Demands on a timeline (x: date issued, y: addressee or issuer type), coloured by status."""
+    fig = go.Figure()
+    dated = demands[demands["date_start"].notna()]
+    if dated.empty:
+        return finish(_empty(fig, "No dated demands match these filters"), title, ctx)
+    for s in STATUSES:
+        sub = dated[dated["status"] == s]
+        if sub.empty:
+            continue
+        fig.add_scatter(
+            x=sub["date_start"], y=[group_labels.get(v, v) if group_labels else v for v in sub[group]], mode="markers",
+            name=STATUS_LABELS[s], marker=dict(color=STATUS_COLORS[s], size=13, line=dict(color="#333", width=1)),
+            text=sub["item_id"] + ": " + sub["summary"].str.slice(0, 90), customdata=sub["date"],
+            hovertemplate="%{text}<br>issued %{customdata}<extra>%{fullData.name}</extra>",
+        )
+    undated = len(demands) - len(dated)
+    if undated:
+        ctx = ChartContext(ctx.filters + f" · {undated} undated demand(s) not shown", ctx.as_of, ctx.sources)
+    fig.update_xaxes(title="Date issued (partial dates at the start of their period)", range=["2010-07-01", pd.Timestamp.today().strftime("%Y-12-31")])
+    fig.update_yaxes(type="category")
+    return finish(fig, title, ctx, legend_title="Status")
+
+
+def build_icc_map(positions: pd.DataFrame, title: str, ctx: ChartContext) -> go.Figure:
+    """European map of states by their latest position on Lithuania's referral."""
+    fig = go.Figure()
+    for pos in ICC_STATE_POSITIONS:
+        sub = positions[positions["position"] == pos]
+        if sub.empty:
+            continue
+        fig.add_choropleth(
+            locations=sub["actor_iso3"], z=[1] * len(sub), locationmode="ISO-3", name=ICC_POSITION_LABELS[pos],
+            colorscale=[[0, ICC_COLORS[pos]], [1, ICC_COLORS[pos]]], showscale=False, showlegend=True,
+            marker_line_color="#fff", text=sub["actor"] + " — " + ICC_POSITION_LABELS[pos] + " (" + sub["event_date"].fillna("") + ")",
+            hovertemplate="%{text}<extra></extra>",
+        )
+    if positions.empty:
+        _empty(fig, "No state position known at this date")
+    fig.update_geos(scope="europe", projection_type="natural earth", showcountries=True, countrycolor="#ccc",
+                    showland=True, landcolor="#f3f3f3", lataxis_range=[35, 70], lonaxis_range=[-12, 45])
+    return finish(fig, title, ctx, height=600, legend_title="Position")
+
+
+def build_icc_timeline(events: pd.DataFrame, title: str, ctx: ChartContext) -> go.Figure:
+    """Dated events: states' positions and the Court's steps, one row per actor."""
+    fig = go.Figure()
+    dated = events[events["event_date_start"].notna() & (events["position"] != "context")]
+    if dated.empty:
+        return finish(_empty(fig, "No dated events"), title, ctx)
+    for pos in (*ICC_STATE_POSITIONS, "court_step"):
+        sub = dated[dated["position"] == pos]
+        if sub.empty:
+            continue
+        fig.add_scatter(
+            x=sub["event_date_start"], y=sub["actor"], mode="markers", name=ICC_POSITION_LABELS[pos],
+            marker=dict(color=ICC_COLORS[pos], size=14, symbol="diamond" if pos == "court_step" else "circle", line=dict(color="#333", width=1)),
+            text=sub["event_id"] + " (" + sub["event_date"] + "): " + sub["summary"].str.slice(0, 100),
+            hovertemplate="%{text}<extra>%{fullData.name}</extra>",
+        )
+    fig.update_yaxes(type="category", categoryorder="category descending")
+    fig.update_xaxes(title="Date (partial dates at the start of their period)")
+    return finish(fig, title, ctx, height=max(420, 40 * dated["actor"].nunique() + 260), legend_title="Position")
+
+
+def build_pledge_chart(pledges: pd.DataFrame, title: str, ctx: ChartContext) -> go.Figure:
+    """One bar per pledge with an amount, in its original currency; one panel per currency (never summed across)."""
+    from plotly.subplots import make_subplots
+
+    p = pledges[pledges["amount"].notna()].copy()
+    if p.empty:
+        return finish(_empty(go.Figure(), "No pledge with an amount matches these filters"), title, ctx)
+    currencies = sorted(p["currency"].unique())
+    p["label"] = p["pledge_id"] + " " + p["donor"].str.slice(0, 32) + " → " + p["recipient"].str.slice(0, 28)
+    fig = make_subplots(rows=len(currencies), cols=1, subplot_titles=[f"Amounts in {c}" for c in currencies],
+                        row_heights=[max(1, (p["currency"] == c).sum()) for c in currencies], vertical_spacing=0.08)
+    for i, cur in enumerate(currencies, start=1):
+        sub = p[p["currency"] == cur].sort_values("amount")
+        colors = ["#0072B2" if a == "yes" else "#999999" for a in sub["accountability"]]
+        fig.add_bar(y=sub["label"], x=sub["amount"].astype(float), orientation="h", marker_color=colors, showlegend=False,
+                    text=[f"{q.replace('_', ' ') + ' ' if q and q != 'exact' else ''}{a:,.0f} {cur}" for a, q in zip(sub["amount"], sub["amount_qualifier"].fillna(""))],
+                    textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>", row=i, col=1)
+    ctx = ChartContext(ctx.filters + " · blue = accountability work", ctx.as_of, ctx.sources)
+    fig.update_xaxes(tickformat="~s")
+    return finish(fig, title, ctx, height=max(460, 26 * len(p) + 120 * len(currencies) + 200))
+
+
+def build_pledge_timeline(pledges: pd.DataFrame, title: str, ctx: ChartContext) -> go.Figure:
+    """Dated pledges over time, amount on a log axis, one colour per original currency."""
+    fig = go.Figure()
+    p = pledges[pledges["amount"].notna() & pledges["pledged_date_start"].notna()]
+    if p.empty:
+        return finish(_empty(fig, "No dated pledge with an amount"), title, ctx)
+    palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+    for i, (cur, sub) in enumerate(p.groupby("currency")):
+        fig.add_scatter(x=sub["pledged_date_start"], y=sub["amount"].astype(float), mode="markers", name=cur,
+                        marker=dict(size=12, color=palette[i % len(palette)], line=dict(color="#333", width=1)),
+                        text=sub["pledge_id"] + " " + sub["donor"] + " → " + sub["recipient"],
+                        hovertemplate="%{text}<br>%{y:,.0f} " + cur + "<extra></extra>")
+    fig.update_yaxes(type="log", title="Amount in original currency (log scale)")
+    fig.update_xaxes(title="Date pledged")
+    return finish(fig, title, ctx, legend_title="Currency")
+
+
+def figure_data(fig: go.Figure) -> pd.DataFrame:
+    """The data drawn in a figure, one row per point (trace name, x, y, text): the CSV beside every chart."""
+    rows = []
+    for trace in fig.data:
+        d = trace.to_plotly_json()
+        name = d.get("name")
+        if d.get("type") == "heatmap":
+            for yi, ylab in enumerate(d["y"]):
+                for xi, xlab in enumerate(d["x"]):
+                    z = d["z"][yi][xi]
+                    rows.append({"series": name or "value", "x": xlab, "y": ylab, "value": None if pd.isna(z) else z})
+            continue
+        if d.get("type") == "choropleth":
+            for loc, text in zip(d["locations"], d.get("text", [None] * len(d["locations"]))):
+                rows.append({"series": name, "x": loc, "y": None, "value": None, "label": text})
+            continue
+        xs, ys = list(d.get("x", [])), list(d.get("y", []))
+        texts = d.get("text")
+        texts = list(texts) if isinstance(texts, (list, tuple)) else [texts] * max(len(xs), len(ys))
+        for i in range(max(len(xs), len(ys))):
+            rows.append({"series": name, "x": xs[i] if i < len(xs) else None, "y": ys[i] if i < len(ys) else None,
+                         "label": texts[i] if i < len(texts) else None})
+    return pd.DataFrame(rows)

@@ -1,0 +1,92 @@
+"""Overview: per cycle, what Belarus received and how it stands; the ICC referral in one line; pledges."""
+
+import pandas as pd
+import streamlit as st
+
+from ui.shared import ensure_routed
+
+ensure_routed()
+
+from compliance import charts, metrics  # noqa: E402
+from compliance.models import ICC_POSITION_LABELS, STATUS_LABELS  # noqa: E402
+from ui.downloads import briefing_pack_button  # noqa: E402
+from ui.shared import current_filters, get_scored, require_dataset, show_chart, source_table, state_name  # noqa: E402
+
+ds = require_dataset()
+flt = current_filters()
+scored = get_scored(ds, flt.as_of)
+as_of = flt.as_of.date().isoformat()
+
+st.title("Belarus in the Universal Periodic Review")
+last = ds.last_updated
+st.caption(f"Status as of {as_of}. Newest dated fact in the data: {last.date().isoformat() if last is not None else 'unknown'}. "
+           "Itemised statuses come from dated evidence and named assessments; published tallies are shown beside them, "
+           "each with its source.")
+
+recs = metrics.filter_items(scored, kind="recommendation", theme=flt.theme, state=flt.state,
+                            cycle=flt.cycle if flt.cycle else None)
+coverage = metrics.coverage_by_cycle(ds, recs)
+if flt.cycle:
+    coverage = coverage[coverage["cycle"] == flt.cycle]
+
+st.subheader("Recommendations per cycle")
+cols = st.columns(len(coverage) or 1)
+for col, (_, c) in zip(cols, coverage.iterrows()):
+    with col.container(border=True):
+        total = "unknown" if pd.isna(c["total_published"]) else int(c["total_published"])
+        st.metric(f"Cycle {int(c['cycle'])} ({int(c['review_year'])})", f"{total} received",
+                  help="Total number of recommendations as published (sources on the methodology page); 'unknown' where no source gives it.")
+        st.markdown(f"**{int(c['itemised'])}** itemised here · **{int(c['assessed'])}** with a status")
+        tallies = metrics.published_tallies(ds, int(c["cycle"]), scope="all")
+        for t in tallies[:1]:
+            figs = ", ".join(f"{STATUS_LABELS[k].lower()} {'unknown' if t[k] is None else t[k]}" for k in ("implemented", "partial", "unfulfilled", "not_assessed"))
+            st.caption(f"Published tally ({t['source_id']}): of {t['total']}, {figs}.")
+        if not tallies:
+            st.caption("No published tally found for this cycle.")
+
+selection = metrics.summarize(recs, "cycle")
+counts = metrics.status_counts(recs)
+r = metrics.rates(counts)
+m1, m2, m3 = st.columns(3)
+m1.metric("Itemised recommendations (filtered)", len(recs))
+m2.metric("Implementation rate of assessed items", "n/a" if r["implementation_rate"] is None else f"{r['implementation_rate']:.0%}",
+          help="implemented ÷ assessed; items not assessed are left out, never counted as unfulfilled")
+m3.metric("Weighted score", "n/a" if r["weighted_score"] is None else f"{r['weighted_score']:.0%}",
+          help="implemented = 1, partial = 0.5, unfulfilled = 0; not assessed left out")
+
+sources = set(ds.cycles["source_ids"].str.split(";").explode()) | {s for v in recs["status_sources"] for s in v}
+ctx = flt.chart_context(ds, sources)
+fig_status = charts.build_status_bar_chart(selection, "cycle", "Itemised recommendations by status and UPR cycle", ctx,
+                                           labels={c: f"Cycle {c}" for c in range(1, 5)})
+show_chart(fig_status, "overview_status", ds)
+
+tallies = metrics.published_tallies(ds, flt.cycle)
+tally_sources = {s for t in tallies for s in t["source_ids"]}
+fig_tally = charts.build_tally_chart(tallies, "Published tallies of implementation", flt.chart_context(ds, tally_sources, use=("cycle",)))
+show_chart(fig_tally, "overview_tallies", ds)
+st.caption("Published tallies are an assessor's own counts for a whole cycle; the dashboard shows them as published "
+           "(unknown figures say so) and does not mix them with the itemised statuses above.")
+
+st.subheader("ICC referral")
+positions = metrics.icc_positions(ds, flt.as_of)
+steps = metrics.court_steps(ds, flt.as_of)
+by_pos = {p: sorted(state_name(s) for s in positions.loc[positions["position"] == p, "actor_iso3"]) for p in positions["position"].unique()}
+referred = ", ".join(by_pos.get("referred", [])) or "no state"
+supports = ", ".join(by_pos.get("publicly_supports", [])) or "none"
+joined = ", ".join(by_pos.get("joined", [])) or "no other state"
+step = f"{steps.iloc[-1]['summary']} ({steps.iloc[-1]['event_date']})" if len(steps) else "no step recorded"
+st.markdown(f"**Referred:** {referred} · **Joined:** {joined} · **Publicly supports:** {supports}  \n**The Court's latest step:** {step}")
+
+st.subheader("Funding pledges")
+totals = metrics.pledge_totals(ds.pledges)
+with_amount = totals[totals["currency"].notna()]
+st.markdown(" · ".join(f"**{row.amount:,.0f} {row.currency}** ({row.pledges} pledges)" for row in with_amount.itertuples()) or "none")
+st.caption("Sums of new pledges in their original currency (never converted without a cited rate; running totals "
+           f"such as the EU's cumulative figures are not added). {int(totals['without_amount'].sum())} pledge(s) without a stated amount are listed on the pledges page.")
+
+briefing_pack_button(
+    [fig_status, fig_tally],
+    {"recommendations-by-cycle": selection, "published-tallies": pd.DataFrame(tallies)},
+    filters=flt.describe(ds), as_of=as_of, page="overview", key="overview",
+    citations=list(source_table(ds, sources | tally_sources)["citation"]),
+)

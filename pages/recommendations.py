@@ -1,0 +1,98 @@
+"""Recommendations: a searchable, filterable table; one recommendation in detail with its evidence."""
+
+import pandas as pd
+import streamlit as st
+
+from ui.shared import ensure_routed
+
+ensure_routed()
+
+from compliance import metrics  # noqa: E402
+from compliance.models import RESPONSE_LABELS, RESPONSES, STATUS_LABELS, STATUSES  # noqa: E402
+from compliance.scoring import evidence_timeline, status_history  # noqa: E402
+from ui.downloads import table_downloads  # noqa: E402
+from ui.shared import current_filters, get_scored, require_dataset, sources_expander, state_name, theme_labels  # noqa: E402
+
+ds = require_dataset()
+flt = current_filters()
+scored = get_scored(ds, flt.as_of)
+labels = theme_labels(ds)
+
+st.title("Recommendations")
+st.caption("Every recommendation itemised here, with Belarus's response and its status as of "
+           f"{flt.as_of.date().isoformat()}. Sidebar filters apply (cycle, theme, recommending state).")
+
+c1, c2, c3 = st.columns([1, 1, 2])
+response = c1.selectbox("Belarus's response", RESPONSES, index=None, placeholder="Any response", format_func=RESPONSE_LABELS.get, key="rec_response")
+status = c2.selectbox("Status", STATUSES, index=None, placeholder="Any status", format_func=STATUS_LABELS.get, key="rec_status")
+text = c3.text_input("Search text, paragraph or id", key="rec_text", placeholder="e.g. moratorium, 98.16")
+
+rows = metrics.filter_items(scored, kind="recommendation", cycle=flt.cycle, theme=flt.theme, state=flt.state,
+                            response=response, status=status, text=text or None)
+counts = metrics.status_counts(rows)
+st.markdown(f"**{len(rows)} recommendations** · " + " · ".join(f"{STATUS_LABELS[s]}: {counts[s]}" for s in STATUSES))
+if flt.state:
+    st.info(f"Showing what **{state_name(flt.state)}** recommended to Belarus and what became of it.")
+
+table = pd.DataFrame({
+    "id": rows["item_id"],
+    "cycle": rows["cycle"],
+    "paragraph": rows["paragraph"],
+    "summary": rows["summary"],
+    "recommending states": rows["states"].map(lambda s: ", ".join(s)),
+    "response": rows["response"].map(RESPONSE_LABELS),
+    "status": rows["status"].map(STATUS_LABELS),
+    "basis": rows["basis"],
+    "themes": rows["themes"].map(lambda ts: ", ".join(labels.get(t, t) for t in ts)),
+})
+event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="rec_table",
+                     column_config={"summary": st.column_config.TextColumn(width="large")})
+table_downloads(table, f"recommendations_{pd.Timestamp.today().date()}", "recs",
+                [f"Filters: {flt.describe(ds)}; response: {response or 'any'}; status: {status or 'any'}; text: {text or '-'}",
+                 f"Status as of {flt.as_of.date().isoformat()}"])
+
+selected = event.selection.rows if event and event.selection else []
+choice = table.iloc[selected[0]]["id"] if selected else None
+ids = list(table["id"])
+pick = st.selectbox("Show one recommendation in detail", ids, index=ids.index(choice) if choice in ids else None,
+                    placeholder="Select a row above or pick an id", key="rec_pick")
+if pick:
+    item = rows.set_index("item_id").loc[pick]
+    rec = ds.recommendations.set_index("recommendation_id").loc[pick]
+    st.subheader(f"{pick} — cycle {item['cycle']}" + (f", paragraph {item['paragraph']}" if item["paragraph"] else ""))
+    st.markdown(f"**What is asked (our summary):** {item['summary']}")
+    st.markdown(f"**Recommending states:** {', '.join(f'{state_name(s)} ({s})' for s in item['states'])}")
+    st.markdown(f"**Belarus's response:** {RESPONSE_LABELS[item['response']]}")
+    if isinstance(rec["note"], str) and rec["note"]:
+        st.caption(rec["note"])
+    st.markdown(f"**Status as of {flt.as_of.date().isoformat()}:** {STATUS_LABELS[item['status']]} (basis: {item['basis']})")
+    if item["disagreement"]:
+        st.warning(f"The assessor's judgement ({STATUS_LABELS[item['assessment_status']]}) differs from the evidence score "
+                   f"({STATUS_LABELS[item['evidence_status']]}). The judgement is shown; both are kept.")
+    states_rows = ds.recommendation_states[ds.recommendation_states["recommendation_id"] == pick]
+    with st.expander("Per recommending state (UPR Info action category, response)"):
+        st.dataframe(states_rows[["state_iso3", "response", "action_category", "source_ids"]], hide_index=True)
+    timeline = evidence_timeline(ds, pick)
+    crit = ds.item_criteria[ds.item_criteria["item_id"] == pick].merge(ds.criteria, on="criterion_id")
+    st.markdown("**Criteria** (what must be true for it to count as implemented)")
+    if crit.empty:
+        st.caption("No criteria defined yet: no source has been linked to judge this recommendation, so it is not assessed.")
+    else:
+        st.dataframe(crit[["criterion_id", "description", "weight"]], hide_index=True, width="stretch")
+        st.markdown("**Evidence timeline**")
+        st.dataframe(timeline[["observed_date", "criterion_id", "met", "note", "source_ids"]], hide_index=True, width="stretch")
+        hist = status_history(ds, pick)
+        if len(hist):
+            hist["status"] = hist["status"].map(STATUS_LABELS)
+            hist["as_of"] = hist["as_of"].dt.date
+            st.markdown("**Status history**")
+            st.dataframe(hist, hide_index=True)
+    assessments = ds.assessments[ds.assessments["item_id"] == pick]
+    if len(assessments):
+        st.markdown("**Assessments**")
+        st.dataframe(assessments[["assessed_date", "assessor", "status", "rationale", "source_ids"]], hide_index=True, width="stretch")
+    if isinstance(item["recurrence_id"], str):
+        same = scored[(scored["recurrence_id"] == item["recurrence_id"]) & (scored["item_id"] != pick)]
+        label = ds.recurrences.set_index("recurrence_id").at[item["recurrence_id"], "label"]
+        st.markdown(f"**The same ask elsewhere** ({label}): " + (", ".join(f"{r.item_id} ({STATUS_LABELS[r.status]})" for r in same.itertuples()) or "none"))
+    sources_expander(ds, [item["source_ids"], *item["status_sources"], *timeline["source_ids"]], "Sources for this recommendation")

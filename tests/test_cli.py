@@ -1,0 +1,104 @@
+"""The command line: exit codes, JSON keys, the cycle-3 published tally reproduced exactly, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from compliance.cli import main
+from conftest import ROOT
+from factory import write_dataset
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_shipped_data_as_a_process():
+    proc = subprocess.run([sys.executable, "-m", "compliance", "validate"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("ok: 15 files, ")
+
+
+def test_validate_invalid_data_lists_problems(tmp_path, capsys):
+    root = write_dataset(tmp_path / "d")
+    (root / "observations.csv").write_text("observation_id,criterion_id,observed_date,met,source_ids,note\nO1,moratorium,2020-01-01,maybe,TEST1,\nO2,ghost,2020,yes,TEST1,\n")
+    code, out, err = run(capsys, "validate", "--data", str(root))
+    assert code == 1
+    assert 'data/observations.csv, row 1, field "met": expected yes, partly or no' in err
+    assert "Traceback" not in err
+
+
+def test_env_var_points_at_data(tmp_path, capsys, monkeypatch):
+    root = write_dataset(tmp_path / "d")
+    monkeypatch.setenv("COMPLIANCE_DATA_DIR", str(root))
+    code, out, _ = run(capsys, "summary", "--json")
+    assert code == 0
+    assert json.loads(out)["items"] == 3  # the synthetic folder, not data/
+
+
+def test_summary_cycle3_reproduces_the_coalition_tally(capsys):
+    code, out, _ = run(capsys, "summary", "--cycle", "3", "--json")
+    assert code == 0
+    summary = json.loads(out)
+    assert set(summary) >= {"items", "status_counts", "published_tallies"}
+    assert set(summary["status_counts"]) == {"implemented", "partial", "unfulfilled", "not_assessed"}
+    coalition = [t for t in summary["published_tallies"] if t["source_id"] == "S06" and t["scope"] == "all"]
+    assert len(coalition) == 1
+    t = coalition[0]
+    assert (t["total"], t["implemented"], t["partial"], t["unfulfilled"], t["not_assessed"]) == (266, 2, 24, 226, 14)
+    assert "Helsinki" in t["assessor"]
+    # unknown figures are null, never 0
+    noted = [t for t in summary["published_tallies"] if t["source_id"] == "S06" and t["scope"] == "noted"]
+    assert noted and noted[0]["implemented"] is None
+
+
+def test_summary_cycle1_counts_93_itemised(capsys):
+    code, out, _ = run(capsys, "summary", "--cycle", "1", "--json")
+    summary = json.loads(out)
+    assert summary["items"] == 93
+    assert summary["demands"] == 0  # demands have no cycle
+    assert sum(summary["status_counts"].values()) == 93
+
+
+def test_summary_without_cycle_includes_demands(capsys):
+    _, out, _ = run(capsys, "summary", "--json")
+    s = json.loads(out)
+    assert s["demands"] == 31 and s["recommendations"] == s["items"] - 31
+
+
+def test_summary_state_filter(capsys):
+    _, out, _ = run(capsys, "summary", "--state", "NOR", "--json")
+    s = json.loads(out)
+    # Norway: 97.14, 97.41, 98.13? no — counted from data below
+    from compliance.data import load_dataset
+    ds = load_dataset(ROOT / "data")
+    expected = ds.items["states"].map(lambda v: "NOR" in v).sum()
+    assert s["items"] == expected > 0
+
+
+def test_summary_text_table(capsys):
+    code, out, _ = run(capsys, "summary", "--cycle", "3")
+    assert code == 0
+    assert "266 / 2 / 24 / 226 / 14" in out
+
+
+@pytest.mark.parametrize("args,message", [
+    (["summary", "--theme", "nonsense"], "unknown theme 'nonsense'"),
+    (["summary", "--cycle", "9"], "no cycle 9"),
+    (["summary", "--cycle", "three"], "invalid int value"),
+    (["summary", "--as-of", "2020-13-01"], "invalid date '2020-13-01'"),
+    (["summary", "--state", "XX"], "not an ISO 3166 alpha-3 code"),
+    (["summary", "--data", "/nonexistent/dir"], "is not a folder"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_arguments_get_one_line(capsys, args, message):
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("error: ") and message in err
+    assert "Traceback" not in err

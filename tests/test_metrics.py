@@ -1,0 +1,73 @@
+"""Aggregates: counts, rates (not_assessed left out), grouping by list dimensions, ICC positions, pledge totals."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from compliance import metrics
+
+
+def frame(statuses, themes=None, states=None, cycles=None):
+    n = len(statuses)
+    return pd.DataFrame({
+        "item_id": [f"X{i}" for i in range(n)], "status": statuses, "kind": "recommendation",
+        "themes": themes or [["t"]] * n, "states": states or [["NOR"]] * n,
+        "cycle": pd.array(cycles or [1] * n, dtype="Int64"), "summary": [f"s{i}" for i in range(n)],
+        "issuer": None, "paragraph": None, "response": "supported", "addressee": None,
+    })
+
+
+def test_counts_have_every_status():
+    assert metrics.status_counts(frame(["implemented", "implemented"])) == {
+        "implemented": 2, "partial": 0, "unfulfilled": 0, "not_assessed": 0}
+
+
+@pytest.mark.parametrize("statuses,rate,weighted", [
+    (["implemented", "unfulfilled"], 0.5, 0.5),
+    (["implemented", "partial", "unfulfilled", "unfulfilled"], 0.25, 0.375),
+    # not_assessed is excluded from the denominator, never counted as unfulfilled
+    (["implemented", "not_assessed", "not_assessed"], 1.0, 1.0),
+    (["not_assessed"], None, None),
+])
+def test_rates(statuses, rate, weighted):
+    r = metrics.rates(metrics.status_counts(frame(statuses)))
+    assert r["implementation_rate"] == (pytest.approx(rate) if rate is not None else None)
+    assert r["weighted_score"] == (pytest.approx(weighted) if weighted is not None else None)
+
+
+def test_summarize_explodes_themes():
+    df = frame(["implemented", "unfulfilled"], themes=[["a", "b"], ["b"]])
+    t = metrics.summarize(df, "theme").set_index("theme")
+    assert t.loc["a", "total"] == 1 and t.loc["b", "total"] == 2
+    assert t.loc["b", "implementation_rate"] == pytest.approx(0.5)
+
+
+def test_filter_by_cycle_drops_demands():
+    df = frame(["implemented", "partial"], cycles=[1, None])
+    df.loc[1, "kind"] = "demand"
+    assert list(metrics.filter_items(df, cycle=1)["item_id"]) == ["X0"]
+
+
+def test_filter_text_is_case_insensitive():
+    df = frame(["implemented", "partial"])
+    df.loc[1, "summary"] = "Declare a MORATORIUM"
+    assert list(metrics.filter_items(df, text="moratorium")["item_id"]) == ["X1"]
+
+
+def test_unknown_dimension():
+    with pytest.raises(ValueError):
+        metrics.summarize(frame(["implemented"]), "colour")
+
+
+def test_pledge_totals_per_currency_and_missing_amounts_listed():
+    p = pd.DataFrame({
+        "pledge_id": ["P1", "P2", "P3", "P4", "P5"], "kind": ["pledge", "pledge", "pledge", "cumulative", "pledge"],
+        "amount": pd.array([100.0, 50.0, 7.0, 1000.0, None], dtype="Float64"),
+        "currency": ["EUR", "EUR", "NOK", "EUR", None],
+    })
+    t = metrics.pledge_totals(p)
+    eur = t[t["currency"] == "EUR"].iloc[0]
+    assert eur["amount"] == 150  # cumulative figures never added
+    assert t[t["currency"] == "NOK"].iloc[0]["amount"] == 7
+    assert t["without_amount"].sum() == 1

@@ -1,0 +1,175 @@
+"""Every page through streamlit's AppTest: runs without exception with default and set filters; a filter change
+changes the numbers it should (actual numbers from the shipped data); bad links and bad data get a notice."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+PAGES = ["pages/overview.py", "pages/recommendations.py", "pages/progress.py", "pages/demands.py",
+         "pages/icc_referral.py", "pages/pledges.py", "pages/methodology.py"]
+
+
+def app(page: str | None = None, **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page and page != PAGES[0]:
+        at.switch_page(str(ROOT / page)).run()
+    return at
+
+
+def no_errors(at: AppTest):
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def count_line(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if " · Implemented:" in m.value)
+
+
+@pytest.fixture(autouse=True)
+def shipped_data(monkeypatch):
+    monkeypatch.delenv("COMPLIANCE_DATA_DIR", raising=False)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_with_default_filters(page):
+    at = app(page)
+    no_errors(at)
+    assert at.title and at.title[0].value
+    # the shared sidebar filters are there on every page
+    assert {s.key for s in at.sidebar.selectbox} >= {"cycle", "theme", "state"}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_with_filters_set(page):
+    at = app(page, cycle="1", theme="death-penalty", state="NOR", as_of="2020-06-30")
+    no_errors(at)
+    assert at.sidebar.selectbox(key="cycle").value == "1"
+    assert at.sidebar.selectbox(key="theme").value == "death-penalty"
+
+
+def test_overview_cycle_filter_changes_itemised_count():
+    at = app()
+    assert metric(at, "Itemised recommendations (filtered)") == "102"
+    at.sidebar.selectbox(key="cycle").select("1").run()
+    assert metric(at, "Itemised recommendations (filtered)") == "93"
+    at.sidebar.selectbox(key="cycle").select("3").run()
+    assert metric(at, "Itemised recommendations (filtered)") == "3"
+    assert metric(at, "Cycle 3 (2020)") == "266 received"
+
+
+def test_overview_shows_published_tally_and_unknown_totals():
+    at = app()
+    assert metric(at, "Cycle 2 (2015)") == "unknown received"
+    captions = " ".join(c.value for c in at.caption)
+    assert "Published tally (S06): of 266, implemented 2, partially implemented 24, unfulfilled 226, not assessed 14." in captions
+
+
+def test_recommendations_filters_change_the_count():
+    at = app("pages/recommendations.py")
+    assert count_line(at).startswith("**102 recommendations**")
+    at.sidebar.selectbox(key="cycle").select("1").run()
+    assert count_line(at).startswith("**93 recommendations**")
+    at.selectbox(key="rec_response").select("noted").run()
+    assert count_line(at).startswith("**19 recommendations**")
+    at.text_input(key="rec_text").input("moratorium").run()
+    assert count_line(at).startswith("**2 recommendations**")  # 98.16 and 98.17
+
+
+def test_recommendations_state_filter_shows_what_a_state_recommended():
+    at = app("pages/recommendations.py", state="NOR")
+    no_errors(at)
+    assert count_line(at).startswith("**11 recommendations**")  # 7 paragraphs in cycle 1, 4 in cycle 2
+    assert any("Norway" in i.value for i in at.info)
+
+
+def test_recommendation_detail():
+    at = app("pages/recommendations.py")
+    at.selectbox(key="rec_pick").select("C1-98.16").run()
+    no_errors(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "Recommending states:" in text and "Lithuania (LTU)" in text and "Noted" in text
+
+
+def test_icc_positions_follow_the_as_of_date():
+    at = app("pages/icc_referral.py")
+    assert metric(at, "Referred") == "1" and metric(at, "Publicly supports") == "1"
+    assert metric(at, "Joined the referral") == "0"
+    at = app("pages/icc_referral.py", as_of="2024-10-01")
+    assert metric(at, "Referred") == "1" and metric(at, "Publicly supports") == "0"
+    at = app("pages/icc_referral.py", as_of="2024-06-01")
+    assert metric(at, "Referred") == "0"
+
+
+def test_pledges_accountability_toggle_changes_totals():
+    at = app("pages/pledges.py")
+    before = metric(at, "New pledges in NOK")
+    at.toggle(key="pl_acc").set_value(True).run()
+    no_errors(at)
+    assert metric(at, "New pledges in NOK") == "4,000,000"  # Norway's pledge to the IAPB
+    assert before != "4,000,000"
+
+
+def test_demands_theme_filter():
+    at = app("pages/demands.py")
+    assert count_line(at).startswith("**31 demands**")
+    at.sidebar.selectbox(key="theme").select("death-penalty").run()
+    assert not count_line(at).startswith("**31 demands**")
+
+
+@pytest.mark.parametrize("params,notice", [
+    ({"cycle": "9"}, "cycle='9' is not a known cycle"),
+    ({"theme": "nonsense"}, "theme='nonsense' is not a known theme"),
+    ({"state": "XYZ"}, "state='XYZ' is not a known state"),
+    ({"as_of": "2020-13-45"}, "as_of='2020-13-45' is not a date"),
+    ({"as_of": "1999-01-01"}, "outside 2010-01-01 to today"),
+])
+def test_invalid_query_parameters_get_a_notice(params, notice):
+    at = app("pages/recommendations.py", **params)
+    assert not at.exception
+    assert any(notice in w.value for w in at.sidebar.warning), [w.value for w in at.sidebar.warning]
+    assert count_line(at).startswith("**102 recommendations**")  # the bad parameter is ignored
+
+
+def test_invalid_data_on_disk_keeps_last_good_data(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    monkeypatch.setenv("COMPLIANCE_DATA_DIR", str(data))
+    at = app("pages/recommendations.py")
+    no_errors(at)
+    obs = data / "observations.csv"
+    lines = obs.read_text().splitlines()
+    cols = lines[1].split(",")
+    cols[3] = "maybe"
+    obs.write_text("\n".join([lines[0], ",".join(cols), *lines[2:]]) + "\n")
+    at.run()
+    assert not at.exception
+    assert any("last valid data" in e.value for e in at.error)
+    details = " ".join(c.value for c in at.code)
+    assert 'data/observations.csv, row 1, field "met": expected yes, partly or no; got \'maybe\'' in details
+    assert count_line(at).startswith("**102 recommendations**")
+
+
+def test_text_from_data_is_not_rendered_as_html(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    rec = data / "recommendations.csv"
+    rec.write_text(rec.read_text().replace("Consider acceding to the disability rights convention (CRPD).",
+                                           "<script>alert(1)</script> CRPD", 1))
+    monkeypatch.setenv("COMPLIANCE_DATA_DIR", str(data))
+    at = app("pages/recommendations.py")
+    at.selectbox(key="rec_pick").select("C1-97.2").run()
+    no_errors(at)
+    md = [m for m in at.markdown if "CRPD" in m.value]
+    assert md and all(not m.proto.allow_html for m in md)

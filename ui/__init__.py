@@ -1,0 +1,1 @@
+"""Streamlit-side helpers shared by dashboard.py and pages/: routing, cached data, filters, chart display."""

@@ -1,0 +1,58 @@
+"""Download buttons for every chart (PNG, SVG, HTML, CSV) and the Plotly camera button set the same way.
+Image bytes are made only when a button is clicked (deferred), by compliance.export."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from compliance import export
+
+
+def plotly_config(fig, key: str) -> dict:
+    """Camera button: PNG at 2x, the figure's own size, the same file name as the download button."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": export.chart_file_name(fig, "png")[:-4],
+            "scale": export.PNG_SCALE,
+            "width": fig.layout.width or 1100,
+            "height": fig.layout.height or 520,
+        },
+    }
+
+
+def chart_downloads(fig, key: str, ds) -> None:
+    cols = st.columns(4)
+    images = export.images_available()
+    cols[0].download_button("PNG", data=lambda: export.figure_image(fig, "png"), file_name=export.chart_file_name(fig, "png"),
+                            mime="image/png", key=f"dl_png_{key}", icon=":material/image:", disabled=not images,
+                            on_click="ignore")
+    cols[1].download_button("SVG", data=lambda: export.figure_image(fig, "svg"), file_name=export.chart_file_name(fig, "svg"),
+                            mime="image/svg+xml", key=f"dl_svg_{key}", icon=":material/draw:", disabled=not images,
+                            on_click="ignore")
+    cols[2].download_button("HTML", data=lambda: export.figure_html(fig), file_name=export.chart_file_name(fig, "html"),
+                            mime="text/html", key=f"dl_html_{key}", icon=":material/code:", on_click="ignore")
+    cols[3].download_button("Data (CSV)", data=lambda: export.figure_csv(fig), file_name=export.chart_file_name(fig, "csv"),
+                            mime="text/csv", key=f"dl_csv_{key}", icon=":material/table:", on_click="ignore")
+    if not images:
+        st.caption("PNG and SVG need Chromium on the server (Debian package `chromium`); HTML and CSV work without it.")
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    st.caption(f"Sources: {', '.join(meta.get('sources', [])) or 'none'} — full citations on *Sources & methodology*.")
+
+
+def table_downloads(df, name: str, key: str, notes: list[str]) -> None:
+    """CSV and XLSX of a filtered table, formula-like cells neutralised."""
+    c1, c2 = st.columns(2)
+    c1.download_button("Table (CSV)", data=lambda: export.table_csv(df, notes), file_name=f"{name}.csv",
+                       mime="text/csv", key=f"tbl_csv_{key}", icon=":material/table:", on_click="ignore")
+    c2.download_button("Table (XLSX)", data=lambda: export.table_xlsx({name: df}, notes), file_name=f"{name}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"tbl_xlsx_{key}",
+                       icon=":material/grid_on:", on_click="ignore")
+
+
+def briefing_pack_button(figures, tables, *, filters: str, as_of: str, citations: list[str], page: str, key: str) -> None:
+    name = export.file_name(f"briefing-pack-{page}", filters, as_of, "zip")
+    st.download_button("Briefing pack (ZIP: charts, data, sources)", type="primary", icon=":material/folder_zip:",
+                       data=lambda: export.briefing_pack(figures, tables, filters=filters, as_of=as_of, citations=citations, page=page),
+                       file_name=name, mime="application/zip", key=f"pack_{key}", on_click="ignore")

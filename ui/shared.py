@@ -1,0 +1,226 @@
+"""What every page shares: the page list, the deep-link guard, the cached dataset, the sidebar filters and
+the way a chart is shown with its downloads. Domain logic stays in compliance/.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from compliance.charts import ChartContext
+from compliance.data import DataValidationError, Dataset, FILE_NAMES, load_dataset, resolve_data_dir
+from compliance.scoring import scored_items
+
+ROOT = Path(__file__).resolve().parent.parent
+ROUTED_KEY = "_routed_by_dashboard"
+
+#: The one page list: the router in dashboard.py and the guard below both use it.
+PAGE_SPECS = (
+    ("pages/overview.py", "Overview", ":material/dashboard:", True),
+    ("pages/recommendations.py", "Recommendations", ":material/list_alt:", False),
+    ("pages/progress.py", "Progress across cycles", ":material/stacked_bar_chart:", False),
+    ("pages/demands.py", "Civil-society demands", ":material/campaign:", False),
+    ("pages/icc_referral.py", "ICC referral", ":material/gavel:", False),
+    ("pages/pledges.py", "Funding pledges", ":material/payments:", False),
+    ("pages/methodology.py", "Sources & methodology", ":material/menu_book:", False),
+)
+
+
+def build_pages() -> list:
+    return [st.Page(str(ROOT / path), title=title, icon=icon, default=default) for path, title, icon, default in PAGE_SPECS]
+
+
+def ensure_routed() -> None:
+    """Make a page that Streamlit ran on its own (legacy multipage mode on a fresh server's first deep link)
+    go through the router instead, so it gets the sidebar filters and page config."""
+    if not st.session_state.get(ROUTED_KEY):
+        st.navigation(build_pages(), position="hidden")
+        st.rerun()
+
+
+# --- data -----------------------------------------------------------------------------------------
+
+
+def data_signature(root: Path) -> tuple:
+    """Changes whenever a data file changes, so the cache reloads edited data."""
+    sig = []
+    for name in FILE_NAMES:
+        p = root / name
+        try:
+            st_ = p.stat()
+            sig.append((name, st_.st_mtime_ns, st_.st_size))
+        except FileNotFoundError:
+            sig.append((name, None, None))
+    return tuple(sig)
+
+
+@st.cache_resource(show_spinner="Loading and validating the data…")
+def _load(root: str, signature: tuple) -> Dataset:
+    return load_dataset(root)
+
+
+@st.cache_resource
+def _last_good() -> dict:
+    return {}
+
+
+def get_dataset() -> tuple[Dataset | None, DataValidationError | None]:
+    """The validated dataset (cached), or the last good one plus the error when the files on disk are invalid."""
+    root = resolve_data_dir()
+    try:
+        ds = _load(str(root), data_signature(root))
+    except DataValidationError as exc:
+        return _last_good().get(str(root)), exc
+    _last_good()[str(root)] = ds
+    return ds, None
+
+
+@st.cache_resource(max_entries=32)
+def _scored(root: str, signature: tuple, as_of: str) -> pd.DataFrame:
+    ds = _load(root, signature)
+    return scored_items(ds, as_of)
+
+
+def get_scored(ds: Dataset, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Scored items at a date (cached per data version and date); treat as read-only."""
+    root = str(ds.data_dir)
+    try:
+        return _scored(root, data_signature(ds.data_dir), as_of.date().isoformat())
+    except DataValidationError:
+        return scored_items(ds, as_of)
+
+
+def require_dataset() -> Dataset:
+    """The dataset for a page; stops the page with a clear message if there has never been valid data."""
+    ds, error = get_dataset()
+    if error is not None:
+        problems = error.problems
+        shown = "\n".join(str(p) for p in problems[:30])
+        more = f"\n… and {len(problems) - 30} more (run: python -m compliance validate)" if len(problems) > 30 else ""
+        keep = " The dashboard keeps showing the last valid data meanwhile." if ds is not None else ""
+        st.error(f"The data files on disk are invalid ({len(problems)} problem(s)); fix them and reload.{keep}",
+                 icon=":material/error:")
+        st.code(shown + more, language=None)  # shown verbatim: file, row, field, value, fix
+        if ds is None:
+            st.stop()
+    return ds
+
+
+# --- filters --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    cycle: int | None
+    theme: str | None
+    state: str | None
+    as_of: pd.Timestamp
+
+    def describe(self, ds: Dataset, *, use=("cycle", "theme", "state")) -> str:
+        parts = []
+        if "cycle" in use and self.cycle:
+            parts.append(f"cycle {self.cycle} ({ds.cycles.set_index('cycle').at[self.cycle, 'review_year']})")
+        if "theme" in use and self.theme:
+            parts.append(f"theme: {theme_labels(ds).get(self.theme, self.theme)}")
+        if "state" in use and self.state:
+            parts.append(f"state: {state_name(self.state)}")
+        return "; ".join(parts) or "none (all items)"
+
+    def chart_context(self, ds: Dataset, sources, *, use=("cycle", "theme", "state")) -> ChartContext:
+        return ChartContext(filters=self.describe(ds, use=use), as_of=self.as_of.date().isoformat(), sources=list(sources))
+
+
+def theme_labels(ds: Dataset) -> dict[str, str]:
+    return dict(zip(ds.themes["theme_slug"], ds.themes["label"]))
+
+
+def state_name(iso3: str) -> str:
+    import pycountry
+
+    c = pycountry.countries.get(alpha_3=iso3)
+    return getattr(c, "common_name", None) or (c.name if c else iso3)
+
+
+def state_options(ds: Dataset) -> list[str]:
+    codes = set(ds.recommendation_states["state_iso3"])
+    codes |= {c for v in ds.demands["addressee_iso3"].dropna() for c in v.split(";")}
+    codes |= set(ds.icc_events["actor_iso3"].dropna())
+    return sorted(codes, key=state_name)
+
+
+def sidebar_filters(ds: Dataset) -> Filters:
+    """The shared sidebar filters, bound to the URL's query parameters so a copied link reopens the view.
+    Invalid parameters (e.g. ?cycle=9) are ignored by Streamlit; we say so once, visibly."""
+    cycles = [str(int(c)) for c in ds.cycles["cycle"]]
+    themes = list(ds.themes["theme_slug"])
+    states = state_options(ds)
+    labels = theme_labels(ds)
+    _notice_invalid_params({"cycle": cycles, "theme": themes, "state": states})
+    with st.sidebar:
+        st.markdown("**Filters** · shared by every page, kept in the link")
+        cycle = st.selectbox("UPR cycle", cycles, index=None, placeholder="All cycles", key="cycle", bind="query-params",
+                             help="1 = 2010 · 2 = 2015 · 3 = 2020 · 4 = 2025. Demands belong to no cycle.")
+        theme = st.selectbox("Theme", themes, index=None, placeholder="All themes", key="theme", bind="query-params",
+                             help="Theme slugs: " + "; ".join(f"{k} = {v}" for k, v in labels.items()))
+        if theme:
+            st.caption(labels[theme])
+        state = st.selectbox("Recommending or addressed state (ISO3)", states, index=None, placeholder="All states",
+                             key="state", bind="query-params", help="Type a code, e.g. NOR for Norway")
+        if state:
+            st.caption(state_name(state))
+        as_of = st.date_input("Status as of", value=pd.Timestamp.today().date(), min_value=pd.Timestamp("2010-01-01").date(),
+                              max_value=pd.Timestamp.today().date(), key="as_of", bind="query-params", format="YYYY-MM-DD")
+        notices = st.session_state.get("_param_notices")
+        if notices:
+            st.warning("Ignored in the link: " + "; ".join(notices), icon=":material/link_off:")
+    return Filters(int(cycle) if cycle else None, theme, state, pd.Timestamp(as_of))
+
+
+def _notice_invalid_params(valid: dict[str, list[str]]) -> None:
+    notices = []
+    params = st.query_params
+    for key, options in valid.items():
+        value = params.get(key)
+        if value not in (None, "") and value not in options:
+            notices.append(f"{key}={value!r} is not a known {key}")
+    raw_date = params.get("as_of")
+    if raw_date not in (None, ""):
+        try:
+            d = pd.Timestamp(raw_date)
+            if not (pd.Timestamp("2010-01-01") <= d <= pd.Timestamp.today()):
+                notices.append(f"as_of={raw_date!r} is outside 2010-01-01 to today")
+        except (ValueError, TypeError):
+            notices.append(f"as_of={raw_date!r} is not a date (use YYYY-MM-DD)")
+    if notices:
+        st.session_state["_param_notices"] = notices
+
+
+def current_filters() -> Filters:
+    """The filters set in the sidebar (read by pages)."""
+    return st.session_state["_filters"]
+
+
+# --- display --------------------------------------------------------------------------------------
+
+
+def source_table(ds: Dataset, source_ids) -> pd.DataFrame:
+    ids = sorted({s for v in source_ids for s in (v if isinstance(v, list) else str(v).split(";")) if s})
+    src = ds.sources.set_index("source_id")
+    return pd.DataFrame({"source": ids, "citation": [src.at[i, "citation"] for i in ids], "url": [src.at[i, "url"] for i in ids]})
+
+
+def show_chart(fig, key: str, ds: Dataset) -> None:
+    """A chart with the camera button set up for briefings, and its source line under it."""
+    from ui.downloads import chart_downloads, plotly_config
+
+    st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config=plotly_config(fig, key))
+    chart_downloads(fig, key, ds)
+
+
+def sources_expander(ds: Dataset, source_ids, label: str = "Sources for this page") -> None:
+    with st.expander(label):
+        st.dataframe(source_table(ds, source_ids), hide_index=True, width="stretch",
+                     column_config={"url": st.column_config.LinkColumn("address")})
