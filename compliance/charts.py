@@ -5,7 +5,11 @@ Never calls streamlit.
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -41,6 +45,7 @@ class ChartContext:
     filters: str = "all items"
     as_of: str = ""
     sources: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def source_line(self, max_ids: int = 12) -> str:
         ids = sorted(set(self.sources))
@@ -54,15 +59,19 @@ def finish(fig: go.Figure, title: str, ctx: ChartContext, *, height: int = 520, 
     fig.update_layout(
         template="plotly_white",
         font=dict(family=FONT, size=13, color="#222"),
-        title=dict(text=f"<b>{title}</b><br><span style='font-size:13px;color:#555'>{subtitle}</span>", x=0.01, xanchor="left", y=0.97),
-        margin=dict(l=70, r=30, t=95, b=110),
+        title=dict(text=f"<b>{title}</b><br><span style='font-size:13px;color:#555'>{subtitle}</span>",
+                   x=0.01, xanchor="left", y=1, yref="container", yanchor="top", pad=dict(t=18)),
+        margin=dict(l=70, r=30, t=115, b=125 + 15 * len(ctx.notes)),
+        uniformtext=dict(mode="hide", minsize=10),
         height=height,
-        legend=dict(title=legend_title, orientation="h", yanchor="bottom", y=-0.32, x=0, xanchor="left"),
+        # legend in the top margin, under the title; the source line owns the bottom margin
+        legend=dict(title=legend_title, orientation="h", yanchor="bottom", y=1.01, x=0, xanchor="left", traceorder="normal"),
         meta={"chart_title": title, "filters": ctx.filters, "as_of": ctx.as_of, "sources": sorted(set(ctx.sources))},
     )
+    fig.update_yaxes(automargin=True)
     fig.add_annotation(
-        text=f"{ctx.source_line()}<br>Data as of {ctx.as_of or 'today'} · {DASHBOARD_NAME}",
-        xref="paper", yref="paper", x=0, y=-0.2, yshift=-60, showarrow=False, xanchor="left", yanchor="top",
+        text="<br>".join([*ctx.notes, ctx.source_line(), f"Data as of {ctx.as_of or 'today'} · {DASHBOARD_NAME}"]),
+        xref="paper", yref="paper", x=0, y=0, yshift=-62, showarrow=False, xanchor="left", yanchor="top",
         align="left", font=dict(size=10, color="#555"),
     )
     return fig
@@ -86,7 +95,7 @@ def build_status_bar_chart(table: pd.DataFrame, by: str, title: str, ctx: ChartC
         values = table[s].tolist()
         kw = dict(y=cats, x=values, orientation="h") if horizontal else dict(x=cats, y=values)
         fig.add_bar(name=STATUS_LABELS[s], marker_color=STATUS_COLORS[s], text=[v or "" for v in values],
-                    textposition="inside", hovertemplate="%{fullData.name}: %{value}<extra></extra>", **kw)
+                    textposition="inside", textangle=0, hovertemplate="%{fullData.name}: %{value}<extra></extra>", **kw)
     fig.update_layout(barmode="stack")
     if horizontal:
         fig.update_yaxes(autorange="reversed", type="category")
@@ -102,11 +111,21 @@ def build_tally_chart(tallies: list[dict], title: str, ctx: ChartContext) -> go.
     fig = go.Figure()
     if not tallies:
         return finish(_empty(fig, "No published tally for this selection"), title, ctx)
-    names = [f"Cycle {t['cycle']}: {t['assessor'][:40]}{'…' if len(t['assessor']) > 40 else ''} ({t['source_id']}, {RESPONSE_LABELS.get(t['scope'], 'all recommendations') if t['scope'] != 'all' else 'all'})" for t in tallies]
+    scope_label = {"all": "all recommendations", **{k: v.lower() for k, v in RESPONSE_LABELS.items()}}
+    names = []
+    for t in tallies:
+        missing = [t[s] is None for s in STATUSES]
+        note = " (figures not published)" if all(missing) else (" (some figures not published)" if any(missing) else "")
+        names.append(f"Cycle {t['cycle']} · {t['source_id']} · {scope_label.get(t['scope'], t['scope'])}{note}")
+    assessors = {}
+    for t in tallies:
+        assessors.setdefault(t["source_id"], t["assessor"])
+    ctx = ChartContext(ctx.filters, ctx.as_of, ctx.sources,
+                       [*ctx.notes, *(f"{sid}: {name}" for sid, name in assessors.items())])
     for s in STATUSES:
         values = [t[s] for t in tallies]
         fig.add_bar(y=names, x=[v if v is not None else 0 for v in values], orientation="h", name=STATUS_LABELS[s],
-                    marker_color=STATUS_COLORS[s], text=["unknown" if v is None else v for v in values], textposition="inside",
+                    marker_color=STATUS_COLORS[s], text=["unknown" if v is None else v for v in values], textposition="inside", textangle=0,
                     hovertemplate="%{fullData.name}: %{text}<extra></extra>")
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed")
@@ -160,24 +179,69 @@ def build_demand_timeline(demands: pd.DataFrame, title: str, ctx: ChartContext, 
     return finish(fig, title, ctx, legend_title="Status")
 
 
+@lru_cache(maxsize=1)
+def topojson_url() -> str:
+    """plotly.js fetches `topojsonURL + name + '.json'` for every map even when the base map is hidden. A data:
+    URL ending in '#' turns the appended name into a fragment, so the shipped topojson is used everywhere (the
+    browser, the offline HTML file, kaleido) with no network."""
+    raw = (Path(__file__).parent / "assets" / "europe_110m.topojson.json").read_bytes()
+    return "data:application/json;base64," + base64.b64encode(raw).decode() + "#"
+
+
+def plotly_config_base() -> dict:
+    return {"displaylogo": False, "topojsonURL": topojson_url()}
+
+
+@lru_cache(maxsize=1)
+def europe_geojson() -> dict:
+    """Country shapes shipped with the package (see scripts/build_europe_geojson.py), so maps need no network."""
+    return json.loads((Path(__file__).parent / "assets" / "europe_110m.geojson").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def country_centres() -> dict[str, tuple[float, float]]:
+    """A label point per country: the centre of the bounding box of its largest polygon."""
+    out = {}
+    for f in europe_geojson()["features"]:
+        g = f["geometry"]
+        polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+        ring = max((p[0] for p in polys), key=len)
+        xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+        out[f["id"]] = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+    return out
+
+
 def build_icc_map(positions: pd.DataFrame, title: str, ctx: ChartContext) -> go.Figure:
-    """European map of states by their latest position on Lithuania's referral."""
+    """European map of states by their position on Lithuania's referral; other states in light grey."""
     fig = go.Figure()
+    geo = europe_geojson()
+    all_ids = [f["id"] for f in geo["features"]]
+    fig.add_choropleth(geojson=geo, locations=all_ids, z=[0] * len(all_ids), featureidkey="id",
+                       colorscale=[[0, "#EEEEEE"], [1, "#EEEEEE"]], showscale=False, showlegend=False,
+                       marker_line_color="#FFFFFF", marker_line_width=0.6, hoverinfo="skip", name="no position recorded")
     for pos in ICC_STATE_POSITIONS:
         sub = positions[positions["position"] == pos]
         if sub.empty:
             continue
         fig.add_choropleth(
-            locations=sub["actor_iso3"], z=[1] * len(sub), locationmode="ISO-3", name=ICC_POSITION_LABELS[pos],
+            geojson=geo, featureidkey="id", locations=sub["actor_iso3"], z=[1] * len(sub), name=ICC_POSITION_LABELS[pos],
             colorscale=[[0, ICC_COLORS[pos]], [1, ICC_COLORS[pos]]], showscale=False, showlegend=True,
-            marker_line_color="#fff", text=sub["actor"] + " — " + ICC_POSITION_LABELS[pos] + " (" + sub["event_date"].fillna("") + ")",
+            marker_line_color="#FFFFFF", marker_line_width=0.6,
+            text=sub["actor"] + " — " + ICC_POSITION_LABELS[pos] + " (" + sub["event_date"].fillna("") + ")",
             hovertemplate="%{text}<extra></extra>",
         )
+    if not positions.empty:
+        # names on the map, so a position is readable without colour (and in black-and-white print)
+        centres = country_centres()
+        known = positions[positions["actor_iso3"].isin(centres)]
+        fig.add_scattergeo(
+            lon=[centres[c][0] for c in known["actor_iso3"]], lat=[centres[c][1] for c in known["actor_iso3"]],
+            text=known["actor"], mode="text", textfont=dict(size=11, color="#111"), showlegend=False, hoverinfo="skip")
     if positions.empty:
         _empty(fig, "No state position known at this date")
-    fig.update_geos(scope="europe", projection_type="natural earth", showcountries=True, countrycolor="#ccc",
-                    showland=True, landcolor="#f3f3f3", lataxis_range=[35, 70], lonaxis_range=[-12, 45])
-    return finish(fig, title, ctx, height=600, legend_title="Position")
+    fig.update_geos(visible=False, scope="europe", projection_type="mercator", lataxis_range=[36, 71], lonaxis_range=[-12, 42],
+                    bgcolor="#FFFFFF")
+    return finish(fig, title, ctx, height=640, legend_title="Position")
 
 
 def build_icc_timeline(events: pd.DataFrame, title: str, ctx: ChartContext) -> go.Figure:
@@ -201,6 +265,10 @@ def build_icc_timeline(events: pd.DataFrame, title: str, ctx: ChartContext) -> g
     return finish(fig, title, ctx, height=max(420, 40 * dated["actor"].nunique() + 260), legend_title="Position")
 
 
+def _short(text: str, n: int = 30) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
 def build_pledge_chart(pledges: pd.DataFrame, title: str, ctx: ChartContext) -> go.Figure:
     """One bar per pledge with an amount, in its original currency; one panel per currency (never summed across)."""
     from plotly.subplots import make_subplots
@@ -209,7 +277,7 @@ def build_pledge_chart(pledges: pd.DataFrame, title: str, ctx: ChartContext) -> 
     if p.empty:
         return finish(_empty(go.Figure(), "No pledge with an amount matches these filters"), title, ctx)
     currencies = sorted(p["currency"].unique())
-    p["label"] = p["pledge_id"] + " " + p["donor"].str.slice(0, 32) + " → " + p["recipient"].str.slice(0, 28)
+    p["label"] = p["pledge_id"] + " " + p["donor"].map(_short) + " → " + p["recipient"].map(_short)
     fig = make_subplots(rows=len(currencies), cols=1, subplot_titles=[f"Amounts in {c}" for c in currencies],
                         row_heights=[max(1, (p["currency"] == c).sum()) for c in currencies], vertical_spacing=0.08)
     for i, cur in enumerate(currencies, start=1):

@@ -22,7 +22,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import DASHBOARD_NAME, figure_data
+from .charts import DASHBOARD_NAME, figure_data, plotly_config_base, topojson_url
 
 BROWSER_ENV = "COMPLIANCE_BROWSER"
 BROWSER_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
@@ -66,6 +66,10 @@ def _ensure_server(browser: str) -> None:
     _server_running = True
 
 
+def _has_geo(fig: go.Figure) -> bool:
+    return any(t.type in ("choropleth", "scattergeo") for t in fig.data)
+
+
 def _fig_key(fig: go.Figure, fmt: str, scale: float) -> str:
     return hashlib.sha256(f"{fmt}|{scale}|{fig.to_json()}".encode()).hexdigest()
 
@@ -87,7 +91,7 @@ def figure_image(fig: go.Figure, fmt: str = "png", *, scale: float = PNG_SCALE) 
         _ensure_server(browser)
         layout = fig.layout
         opts = {"format": fmt, "scale": scale if fmt == "png" else 1, "width": layout.width or 1100, "height": layout.height or 520}
-        data = kaleido.calc_fig_sync(fig, opts=opts)
+        data = kaleido.calc_fig_sync(fig, opts=opts, topojson=topojson_url() if _has_geo(fig) else None)
         _CACHE[key] = data
         if len(_CACHE) > _CACHE_MAX:
             _CACHE.popitem(last=False)
@@ -98,7 +102,7 @@ def figure_html(fig: go.Figure) -> bytes:
     """A self-contained interactive HTML file (plotly.js inlined) that works offline."""
     meta = fig.layout.meta or {}
     title = meta.get("chart_title", DASHBOARD_NAME) if isinstance(meta, dict) else DASHBOARD_NAME
-    body = fig.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False}, default_width="100%")
+    body = fig.to_html(include_plotlyjs=True, full_html=True, config=plotly_config_base(), default_width="100%")
     return body.replace("<head>", f"<head><title>{_html_escape(title)}</title>", 1).encode("utf-8")
 
 

@@ -17,8 +17,9 @@ flt = current_filters()
 as_of = flt.as_of.date().isoformat()
 
 st.title("Lithuania's referral of the situation in Belarus to the ICC")
-st.caption(f"Positions as of {as_of}: each state's latest dated position. Only the 'as of' filter applies here; "
-           "a chosen state is highlighted in the table.")
+st.caption(f"Positions as of {as_of}: the strongest position each state has reached in a dated event (referred > joined > "
+           "publicly supports > in discussion > urged to join). Only the 'as of' filter applies here; a chosen state's "
+           "events are listed first in the table.")
 positions = metrics.icc_positions(ds, flt.as_of)
 steps = metrics.court_steps(ds, flt.as_of)
 events = ds.icc_events[(ds.icc_events["event_date_end"] <= flt.as_of) | ds.icc_events["event_date_end"].isna()]

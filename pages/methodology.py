@@ -32,8 +32,8 @@ st.markdown(
 5. **Basis and sources.** Every status shows its basis (assessment, evidence, or none) and the sources behind it.
 6. **Dates.** A fact dated only by month or year counts from the end of that period when you pick an "as of" date.
 
-**Aggregates.** Counts by status; the *implementation rate* = implemented ÷ assessed; the *weighted score* = (implemented
-+ ½ partial) ÷ assessed. **Not assessed is never counted as unfulfilled**: it is left out of both, because "we do not
+**Aggregates.** Counts by status; the *implementation rate* = implemented ÷ assessed; the *weighted score* =
+(implemented plus half of partial) ÷ assessed. **Not assessed is never counted as unfulfilled**: it is left out of both, because "we do not
 know" is not evidence of failure.
 
 **Published tallies** (for example the coalition's count for cycle 3) are the assessor's own aggregate figures. Itemised

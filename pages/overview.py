@@ -33,10 +33,10 @@ st.subheader("Recommendations per cycle")
 cols = st.columns(len(coverage) or 1)
 for col, (_, c) in zip(cols, coverage.iterrows()):
     with col.container(border=True):
-        total = "unknown" if pd.isna(c["total_published"]) else int(c["total_published"])
-        st.metric(f"Cycle {int(c['cycle'])} ({int(c['review_year'])})", f"{total} received",
+        total = "unknown" if pd.isna(c["total_published"]) else str(int(c["total_published"]))
+        st.metric(f"Cycle {int(c['cycle'])} ({int(c['review_year'])})", total,
                   help="Total number of recommendations as published (sources on the methodology page); 'unknown' where no source gives it.")
-        st.markdown(f"**{int(c['itemised'])}** itemised here · **{int(c['assessed'])}** with a status")
+        st.markdown(f"recommendations received  \n**{int(c['itemised'])}** itemised here · **{int(c['assessed'])}** with a status")
         tallies = metrics.published_tallies(ds, int(c["cycle"]), scope="all")
         for t in tallies[:1]:
             figs = ", ".join(f"{STATUS_LABELS[k].lower()} {'unknown' if t[k] is None else t[k]}" for k in ("implemented", "partial", "unfulfilled", "not_assessed"))

@@ -29,12 +29,15 @@ if flt.state:
     p = p[p["donor_iso3"] == flt.state]
 
 totals = metrics.pledge_totals(p)
-cols = st.columns(max(1, len(totals)))
-for col, row in zip(cols, totals.itertuples()):
-    if pd.isna(row.currency):
-        col.metric("Without a stated amount", f"{row.without_amount} pledge(s)")
-    else:
-        col.metric(f"New pledges in {row.currency}", f"{row.amount:,.0f}", help=f"{row.pledges} pledge(s), summed in {row.currency} only")
+shown_totals = pd.DataFrame({
+    "currency": totals["currency"].fillna("amount not stated"),
+    "sum of amounts": totals["amount"],
+    "pledges summed": totals["pledges"],
+    "pledges without an amount": totals["without_amount"],
+})
+st.markdown("**Totals per original currency** (never converted, never added across currencies)")
+st.dataframe(shown_totals, hide_index=True, key="pledge_totals",
+             column_config={"sum of amounts": st.column_config.NumberColumn(format="%,.0f")})
 
 sources = {s for v in p["source_ids"] for s in v.split(";")}
 filters = ("accountability work only; " if only_acc else "") + f"kinds: {', '.join(kinds)}" + (f"; donor {flt.state}" if flt.state else "")

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from compliance import export
+from compliance import charts, export
 
 
 def plotly_config(fig, key: str) -> dict:
     """Camera button: PNG at 2x, the figure's own size, the same file name as the download button."""
     return {
-        "displaylogo": False,
+        **charts.plotly_config_base(),
         "toImageButtonOptions": {
             "format": "png",
             "filename": export.chart_file_name(fig, "png")[:-4],

@@ -216,7 +216,8 @@ def show_chart(fig, key: str, ds: Dataset) -> None:
     """A chart with the camera button set up for briefings, and its source line under it."""
     from ui.downloads import chart_downloads, plotly_config
 
-    st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config=plotly_config(fig, key))
+    # theme=None: the figure looks exactly like its PNG/SVG download (one chart style everywhere)
+    st.plotly_chart(fig, width="stretch", key=f"chart_{key}", config=plotly_config(fig, key), theme=None)
     chart_downloads(fig, key, ds)
 
 
