@@ -2,6 +2,7 @@
 
     python -m compliance validate [--data DIR]
     python -m compliance summary [--data DIR] [--cycle N] [--theme SLUG] [--state ISO3] [--as-of DATE] [--json]
+    python -m compliance import [--format uprinfo|uhri|auto] FILE [--state ISO3] [--data DIR] [--dry-run] [--skip-invalid] [--json]
 
 Bad arguments get one line on stderr and exit code 2; invalid data gets the full problem list and exit 1.
 """
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from datetime import date
 
 import pandas as pd
@@ -50,6 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--state", help="recommending (or addressed) state, ISO 3166 alpha-3, e.g. NOR")
     s.add_argument("--as-of", type=_date, dest="as_of", help="status as of this date (YYYY-MM-DD; default today)")
     s.add_argument("--json", action="store_true", help="print one JSON object")
+    i = sub.add_parser("import", help="merge a UPR Info or UHRI export into the dataset")
+    i.add_argument("file", help="the export (CSV or XLSX)")
+    i.add_argument("--format", choices=("uprinfo", "uhri", "auto"), default="auto")
+    i.add_argument("--state", default="BLR", help="state under review, ISO3 (default BLR); rows about other states are skipped")
+    i.add_argument("--data", metavar="DIR", help=data_help)
+    i.add_argument("--dry-run", action="store_true", dest="dry_run", help="report what would change; write nothing")
+    i.add_argument("--skip-invalid", action="store_true", dest="skip_invalid", help="import the valid rows of a file with errors")
+    i.add_argument("--editor", default=os.environ.get("USER", "cli"), help="name recorded in the audit log")
+    i.add_argument("--json", action="store_true", help="print the report as one JSON object")
     return parser
 
 
@@ -113,13 +125,68 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    from pathlib import Path
+
+    from .importer import ImportFormatError, plan_import
+    from .store import MAX_UPLOAD_BYTES, commit, frame_to_csv
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"argument file: {args.file!r} does not exist")
+    if path.stat().st_size > MAX_UPLOAD_BYTES * 10:
+        raise UsageError(f"argument file: {args.file!r} is larger than {MAX_UPLOAD_BYTES * 10 // 2**20} MiB")
+    state = args.state.upper()
+    if state not in valid_iso3():
+        raise UsageError(f"argument --state: {args.state!r} is not an ISO 3166 alpha-3 code")
+    ds = load_dataset(args.data)
+    started = time.perf_counter()
+    try:
+        plan = plan_import(ds, path.read_bytes(), name=path.name, fmt=args.format, state=state, skip_invalid=args.skip_invalid)
+    except ImportFormatError as exc:
+        raise UsageError(str(exc)) from None
+    report = plan.report
+    blocked = bool(report.errors) and not args.skip_invalid
+    if plan.changed and not args.dry_run and not blocked:
+        commit(ds.data_dir, {"recommendations.csv": frame_to_csv(plan.recommendations, "recommendations.csv"),
+                             "recommendation_states.csv": frame_to_csv(plan.recommendation_states, "recommendation_states.csv"),
+                             "sources.csv": frame_to_csv(plan.sources, "sources.csv")},
+               editor=args.editor, summary=f"import {path.name} ({report.format})")
+        report.applied = True
+    out = report.as_dict() | {"seconds": round(time.perf_counter() - started, 3), "dry_run": args.dry_run}
+    if args.json:
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        print(f"{path.name}: {report.format} export, {report.rows_read} rows read "
+              f"({report.rows_for_other_states} about other states, skipped); {report.recommendations} recommendations, "
+              f"{report.states} recommending states")
+        for e in report.errors[:50]:
+            print(f"  row {e['row']}, field \"{e['field']}\": {e['message']}")
+        if len(report.errors) > 50:
+            print(f"  … and {len(report.errors) - 50} more errors (use --json for all)")
+        if report.unmapped:
+            print(f"  unmapped themes/issues: {', '.join(report.unmapped)}")
+        if blocked:
+            print("Nothing imported: the file has errors. Fix them, or use --skip-invalid to import the valid rows "
+                  f"(rows left out: {', '.join(map(str, report.skipped_rows[:30]))}{' …' if len(report.skipped_rows) > 30 else ''}).")
+        else:
+            verb = "would add" if args.dry_run else "added"
+            print(f"{verb} {len(report.added_recommendations)} recommendations and {report.added_state_rows} recommending-state rows; "
+                  f"{len(report.updated)} rows updated; {report.unchanged} unchanged"
+                  + ("" if args.dry_run or report.applied or not plan.changed else "")
+                  + (f"; rows left out: {', '.join(map(str, report.skipped_rows))}" if report.skipped_rows else ""))
+            for u in report.updated[:20]:
+                print(f"  updated {u['recommendation_id']} {u['state_iso3']}: " + ", ".join(f"{k} {v['from']} -> {v['to']}" for k, v in u.items() if isinstance(v, dict)))
+    return 1 if blocked else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
         if getattr(args, "data", None) is not None and not resolve_data_dir(args.data).is_dir():
             raise UsageError(f"argument --data: {args.data!r} is not a folder")
-        handler = {"validate": cmd_validate, "summary": cmd_summary}[args.command]
+        handler = {"validate": cmd_validate, "summary": cmd_summary, "import": cmd_import}[args.command]
         return handler(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -38,10 +38,11 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec("sources.csv", m.Source, ("source_id",)),
     FileSpec("themes.csv", m.Theme, ("theme_slug",)),
     FileSpec("theme_map_uprinfo.csv", m.ThemeMapping, ("uprinfo_issue",)),
+    FileSpec("theme_map_uhri.csv", m.ThemeKeyword, ("keyword", "theme_slug")),
     FileSpec("cycles.csv", m.Cycle, ("cycle",)),
     FileSpec("recurrences.csv", m.Recurrence, ("recurrence_id",)),
     FileSpec("recommendations.csv", m.Recommendation, ("recommendation_id",)),
-    FileSpec("recommendation_states.csv", m.RecommendingState, ()),
+    FileSpec("recommendation_states.csv", m.RecommendingState, ("recommendation_id", "state_iso3", "text_key")),
     FileSpec("demands.csv", m.Demand, ("demand_id",)),
     FileSpec("criteria.csv", m.Criterion, ("criterion_id",)),
     FileSpec("item_criteria.csv", m.ItemCriterion, ("item_id", "criterion_id")),
@@ -321,7 +322,8 @@ def _cross_check(f: dict[str, pd.DataFrame], problems: list[Problem], warnings: 
             _check_refs(df, name, "themes", themes, "theme (not in themes.csv)", problems, is_list=True)
         if "recurrence_id" in df.columns and name != "recurrences.csv":
             _check_refs(df, name, "recurrence_id", recurrences, "recurrence id (not in recurrences.csv)", problems)
-    _check_refs(f["theme_map_uprinfo.csv"], "theme_map_uprinfo.csv", "theme_slug", themes, "theme (not in themes.csv)", problems)
+    for name in ("theme_map_uprinfo.csv", "theme_map_uhri.csv"):
+        _check_refs(f[name], name, "theme_slug", themes, "theme (not in themes.csv)", problems)
     for name, column, is_list in (
         ("recommendation_states.csv", "state_iso3", False),
         ("demands.csv", "addressee_iso3", True),

@@ -165,6 +165,11 @@ class ThemeMapping(Record):
     theme_slug: Slug | None = None
 
 
+class ThemeKeyword(Record):
+    keyword: NonEmptyStr
+    theme_slug: Slug
+
+
 class Cycle(Record):
     cycle: CycleNumber
     review_year: Annotated[int, Field(ge=2008, le=2100, description="a year")]
@@ -186,7 +191,7 @@ class Recommendation(Record):
     cycle: CycleNumber
     paragraph: Annotated[str, Field(pattern=r"^\d+\.\d+$", description="a paragraph number like 98.16")] | None = None
     summary: NonEmptyStr
-    themes: SlugList
+    themes: SlugList | None = None
     response: Response
     recurrence_id: Slug | None = None
     source_ids: SourceIds
@@ -198,6 +203,7 @@ class RecommendingState(Record):
     state_iso3: Iso3
     response: Response | None = None
     action_category: Annotated[int, Field(ge=1, le=5, description="UPR Info action category 1-5")] | None = None
+    text_key: Annotated[str, Field(pattern=r"^[0-9a-f]{12}$", description="12 hex digits (see compliance.importer.text_key)")] | None = None
     source_ids: SourceIds
 
 

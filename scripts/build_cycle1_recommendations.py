@@ -37,6 +37,9 @@ from pathlib import Path
 
 import pycountry
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from compliance.importer import text_key  # noqa: E402  (the importer's fingerprint, so re-imports match)
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REPORT = Path("/work/shared/facts/A-HRC-15-16_belarus_2010_text.txt")
 DEFAULT_EXPORT = ROOT / "tests" / "fixtures" / "uprinfo_export_belarus_session8.csv"
@@ -204,6 +207,7 @@ RECURRENCES = {
     "electoral-reform": "Reform elections in line with OSCE/ODIHR recommendations",
     "opcat-ratification": "Ratify the Optional Protocol to the Convention against Torture",
     "legal-harmonisation": "Align national legislation with international standards",
+    "icc-referral-join": "Join Lithuania's referral of the situation in Belarus to the ICC",
 }
 
 RECURRENCE_OF = {
@@ -290,7 +294,7 @@ LATER_RECOMMENDATIONS = [
 ]
 
 REC_COLUMNS = ["recommendation_id", "cycle", "paragraph", "summary", "themes", "response", "recurrence_id", "source_ids", "note"]
-STATE_COLUMNS = ["recommendation_id", "state_iso3", "response", "action_category", "source_ids"]
+STATE_COLUMNS = ["recommendation_id", "state_iso3", "response", "action_category", "text_key", "source_ids"]
 RESPONSE = {"Accepted": "supported", "Noted": "noted"}
 
 
@@ -416,7 +420,7 @@ def main() -> None:
         for r in prs:
             state_rows.append({
                 "recommendation_id": f"C1-{p}", "state_iso3": iso3(r["From"]), "response": RESPONSE[r["Response"]],
-                "action_category": int(r["Action"]), "source_ids": STATE_SOURCES,
+                "action_category": int(r["Action"]), "text_key": text_key(r["Text"]), "source_ids": STATE_SOURCES,
             })
 
     for rid, cycle, name, code, summary, themes, response, rec, sources, note in LATER_RECOMMENDATIONS:
@@ -428,7 +432,7 @@ def main() -> None:
         })
         state_rows.append({
             "recommendation_id": rid, "state_iso3": code, "response": response, "action_category": "",
-            "source_ids": sources,
+            "text_key": "", "source_ids": sources,
         })
 
     # checks

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
 
-PAGES = ["pages/overview.py", "pages/recommendations.py", "pages/progress.py", "pages/demands.py",
+PAGES = ["pages/overview.py", "pages/recommendations.py", "pages/progress.py", "pages/demands.py", "pages/data.py",
          "pages/icc_referral.py", "pages/pledges.py", "pages/methodology.py"]
 
 
@@ -177,3 +177,95 @@ def test_text_from_data_is_not_rendered_as_html(tmp_path, monkeypatch):
     no_errors(at)
     md = [m for m in at.markdown if "CRPD" in m.value]
     assert md and all(not m.proto.allow_html for m in md)
+
+
+def data_app(monkeypatch, tmp_path, passphrase: str | None):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    monkeypatch.setenv("COMPLIANCE_DATA_DIR", str(data))
+    if passphrase:
+        monkeypatch.setenv("COMPLIANCE_EDITOR_PASSPHRASE", passphrase)
+    else:
+        monkeypatch.delenv("COMPLIANCE_EDITOR_PASSPHRASE", raising=False)
+    return data, app("pages/data.py")
+
+
+def test_data_page_is_read_only_without_passphrase(monkeypatch, tmp_path):
+    data, at = data_app(monkeypatch, tmp_path, None)
+    no_errors(at)
+    assert any("read-only" in i.value and "COMPLIANCE_EDITOR_PASSPHRASE" in i.value for i in at.info)
+    assert not at.button and not at.get("tab")
+
+
+def test_data_page_wrong_passphrase_stays_locked(monkeypatch, tmp_path):
+    data, at = data_app(monkeypatch, tmp_path, "correct horse")
+    at.text_input(key="editor_name_input").input("Ana")
+    at.text_input(key="editor_pass_input").input("wrong")
+    at.button[0].click().run()
+    assert any("Wrong passphrase" in e.value for e in at.error)
+    assert not at.session_state["editor_ok"] if "editor_ok" in at.session_state else True
+
+
+def test_data_page_records_an_observation_with_the_passphrase(monkeypatch, tmp_path):
+    data, at = data_app(monkeypatch, tmp_path, "correct horse")
+    at.text_input(key="editor_name_input").input("Ana")
+    at.text_input(key="editor_pass_input").input("correct horse")
+    at.button[0].click().run()
+    no_errors(at)
+    assert any("Editing as **Ana**" in s.value for s in at.success)
+    at.selectbox(key="obs_item").select("D011").run()
+    assert at.selectbox(key="obs_criterion").value == "moratorium-in-force"
+    at.text_input(key="obs_date").input("2026-06-01")
+    at.selectbox(key="obs_met").select("no")
+    at.multiselect(key="obs_sources").select("S99")
+    at.text_area(key="obs_note").input("Test observation recorded through the form")
+    next(b for b in at.button if b.label == "Save observation").click().run()
+    no_errors(at)
+    assert any("Saved as O" in s.value for s in at.success)
+    assert "Test observation recorded through the form" in (data / "observations.csv").read_text()
+    assert '"editor": "Ana"' in (data / "audit.log").read_text()
+
+
+def test_data_page_form_rejects_bad_input_and_writes_nothing(monkeypatch, tmp_path):
+    data, at = data_app(monkeypatch, tmp_path, "pw")
+    at.text_input(key="editor_name_input").input("Ana")
+    at.text_input(key="editor_pass_input").input("pw")
+    at.button[0].click().run()
+    before = (data / "observations.csv").read_bytes()
+    at.text_input(key="obs_date").input("last Tuesday")
+    next(b for b in at.button if b.label == "Save observation").click().run()
+    assert any("Nothing was written" in e.value for e in at.error)
+    assert 'field "observed_date"' in " ".join(c.value for c in at.code)
+    assert (data / "observations.csv").read_bytes() == before
+
+
+def test_data_page_import_preview_then_apply(monkeypatch, tmp_path):
+    data, at = data_app(monkeypatch, tmp_path, "pw")
+    at.text_input(key="editor_name_input").input("Ana")
+    at.text_input(key="editor_pass_input").input("pw")
+    at.button[0].click().run()
+    raw = (ROOT / "tests" / "fixtures" / "uprinfo_bom.csv").read_bytes()
+    before = (data / "recommendations.csv").read_bytes()
+    at.file_uploader(key="imp_file").set_value(("uprinfo_bom.csv", raw, "text/csv")).run()
+    no_errors(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "**1 rows read**" in text and "Would add **1** recommendations" in text
+    assert (data / "recommendations.csv").read_bytes() == before  # preview writes nothing
+    next(b for b in at.button if b.label == "Apply import").click().run()
+    no_errors(at)
+    assert any("Imported" in s.value for s in at.success)
+    assert "Test ask with BOM" in (data / "recommendations.csv").read_text()
+    # the dashboard shows it: one more recommendation on the Recommendations page
+    at.switch_page(str(ROOT / "pages/recommendations.py")).run()
+    assert count_line(at).startswith("**103 recommendations**")
+
+
+def test_data_page_import_with_errors_offers_nothing_to_apply(monkeypatch, tmp_path):
+    data, at = data_app(monkeypatch, tmp_path, "pw")
+    at.text_input(key="editor_name_input").input("Ana")
+    at.text_input(key="editor_pass_input").input("pw")
+    at.button[0].click().run()
+    raw = (ROOT / "tests" / "fixtures" / "uprinfo_errors.csv").read_bytes()
+    at.file_uploader(key="imp_file").set_value(("uprinfo_errors.csv", raw, "text/csv")).run()
+    assert any("3 problem(s) in 3 row(s)" in e.value for e in at.error)
+    assert next(b for b in at.button if b.label == "Apply import").disabled

@@ -26,6 +26,7 @@ PAGE_SPECS = (
     ("pages/icc_referral.py", "ICC referral", ":material/gavel:", False),
     ("pages/pledges.py", "Funding pledges", ":material/payments:", False),
     ("pages/methodology.py", "Sources & methodology", ":material/menu_book:", False),
+    ("pages/data.py", "Data (editors)", ":material/edit_note:", False),
 )
 
 

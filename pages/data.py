@@ -1,0 +1,173 @@
+"""Data (editors): import an export, upload observations/assessments, record one observation. Read-only unless
+an editor passphrase is configured outside the repository and entered."""
+
+import hmac
+import io
+import os
+
+import pandas as pd
+import streamlit as st
+
+from ui.shared import ensure_routed
+
+ensure_routed()
+
+from compliance.data import DataValidationError, resolve_data_dir  # noqa: E402
+from compliance.importer import ImportFormatError, plan_import  # noqa: E402
+from compliance.models import STATUSES  # noqa: E402
+from compliance.store import MAX_UPLOAD_BYTES, add_observation, commit, frame_to_csv, merge_upload  # noqa: E402
+from ui.shared import get_dataset, require_dataset  # noqa: E402
+
+PASSPHRASE_ENV = "COMPLIANCE_EDITOR_PASSPHRASE"
+
+ds = require_dataset()
+root = resolve_data_dir()
+st.title("Data")
+st.caption(f"Data folder: `{root}` · {len(ds.frames)} files, {ds.row_count} rows. "
+           "Every change is validated as a whole before it is written, the previous version is kept as a backup, "
+           "and the change is recorded in audit.log.")
+
+
+def configured_passphrase() -> str | None:
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    try:
+        return st.secrets.get("editor_passphrase")
+    except Exception:  # no secrets file at all
+        return None
+
+
+def show_problems(error: DataValidationError) -> None:
+    st.error(f"Not saved: {len(error.problems)} problem(s). Nothing was written.", icon=":material/error:")
+    st.code("\n".join(str(p) for p in error.problems[:50]), language=None)
+
+
+_, load_error = get_dataset()
+if load_error is not None:
+    st.warning("The files on disk are currently invalid (see the message above); fix them before editing.")
+
+secret = configured_passphrase()
+if not secret:
+    st.info("This dashboard is read-only. To enable editing on a server you control, set the environment variable "
+            f"`{PASSPHRASE_ENV}` or `editor_passphrase` in `.streamlit/secrets.toml` (never commit it), restart, and "
+            "enter the passphrase here. Researchers can also use the command line: `python -m compliance import …`.",
+            icon=":material/lock:")
+    st.stop()
+
+if not st.session_state.get("editor_ok"):
+    with st.form("login"):
+        name = st.text_input("Your name (recorded in the audit log)", key="editor_name_input")
+        word = st.text_input("Editor passphrase", type="password", key="editor_pass_input")
+        if st.form_submit_button("Unlock editing"):
+            if name.strip() and hmac.compare_digest(word.encode(), secret.encode()):
+                st.session_state["editor_ok"] = True
+                st.session_state["editor_name"] = name.strip()
+                st.rerun()
+            else:
+                st.error("Wrong passphrase, or no name given.")
+    st.stop()
+
+editor = st.session_state["editor_name"]
+st.success(f"Editing as **{editor}**.", icon=":material/edit:")
+tab_import, tab_upload, tab_obs = st.tabs(["Import an export", "Upload observations or assessments", "Record one observation"])
+
+
+def read_upload(upload) -> bytes | None:
+    if upload is None:
+        return None
+    if upload.size > MAX_UPLOAD_BYTES:
+        st.error(f"{upload.name} is {upload.size / 2**20:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 2**20} MB. Split the file.")
+        return None
+    return upload.getvalue()
+
+
+with tab_import:
+    st.markdown("A UPR Info export (CSV) or a UN Universal Human Rights Index export (XLSX). Preview first; "
+                "nothing is written until you apply.")
+    c1, c2 = st.columns(2)
+    fmt = c1.selectbox("Format", ["auto", "uprinfo", "uhri"], key="imp_fmt")
+    state = c2.text_input("State under review (ISO3)", value="BLR", key="imp_state").strip().upper()
+    upload = st.file_uploader("Export file", type=["csv", "xlsx", "txt"], key="imp_file")
+    skip_invalid = st.checkbox("Import the valid rows only (skip rows with errors)", key="imp_skip")
+    raw = read_upload(upload)
+    if raw is not None:
+        try:
+            plan = plan_import(ds, raw, name=upload.name, fmt=fmt, state=state, skip_invalid=skip_invalid)
+        except ImportFormatError as exc:
+            st.error(str(exc))
+            plan = None
+        if plan is not None:
+            r = plan.report
+            st.markdown(f"**{r.rows_read} rows read** ({r.format}); {r.rows_for_other_states} about other states (skipped); "
+                        f"**{r.recommendations} recommendations**, {r.states} recommending states. Would add "
+                        f"**{len(r.added_recommendations)}** recommendations and **{r.added_state_rows}** state rows; "
+                        f"**{len(r.updated)}** rows updated; {r.unchanged} unchanged.")
+            if r.errors:
+                st.error(f"{len(r.errors)} problem(s) in {len(r.skipped_rows)} row(s)"
+                         + ("; these rows will be left out." if skip_invalid else "; nothing will be imported unless you skip them."))
+                st.dataframe(pd.DataFrame(r.errors), hide_index=True, width="stretch", key="imp_errors")
+            if r.unmapped:
+                st.warning("Themes or issues with no mapping (add them to data/theme_map_*.csv): " + ", ".join(r.unmapped))
+            if r.updated:
+                st.dataframe(pd.DataFrame(r.updated), hide_index=True, width="stretch", key="imp_updated")
+            new = plan.recommendations[plan.recommendations["recommendation_id"].isin(r.added_recommendations)]
+            if len(new):
+                st.dataframe(new[["recommendation_id", "cycle", "paragraph", "summary", "response", "themes"]].head(200),
+                             hide_index=True, width="stretch", key="imp_preview")
+            can_apply = plan.changed and (not r.errors or skip_invalid)
+            if st.button("Apply import", type="primary", disabled=not can_apply, key="imp_apply"):
+                try:
+                    commit(root, {"recommendations.csv": frame_to_csv(plan.recommendations, "recommendations.csv"),
+                                  "recommendation_states.csv": frame_to_csv(plan.recommendation_states, "recommendation_states.csv"),
+                                  "sources.csv": frame_to_csv(plan.sources, "sources.csv")},
+                           editor=editor, summary=f"import {upload.name} ({r.format}) from the Data page")
+                    st.success("Imported. The dashboard now shows the new data.")
+                except DataValidationError as exc:
+                    show_problems(exc)
+            elif not plan.changed and not r.errors:
+                st.info("Nothing to change: everything in this file is already in the data.")
+
+with tab_upload:
+    st.markdown("A CSV with exactly the columns of `observations.csv` or `assessments.csv` (see data/README.md). "
+                "Rows with a new id are added; rows with an existing id replace it.")
+    kind = st.selectbox("Table", ["observations.csv", "assessments.csv"], key="up_kind")
+    upload = st.file_uploader("CSV file", type=["csv"], key="up_file")
+    raw = read_upload(upload)
+    if raw is not None:
+        try:
+            table = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            merged, counts = merge_upload(ds, kind, table)
+            st.markdown(f"**{counts['added']} new**, **{counts['changed']} changed**, {counts['unchanged']} unchanged rows.")
+            st.dataframe(table.head(200), hide_index=True, width="stretch", key="up_preview")
+            if st.button("Validate and apply", type="primary", key="up_apply", disabled=not (counts["added"] or counts["changed"])):
+                try:
+                    commit(root, {kind: frame_to_csv(merged, kind)}, editor=editor, summary=f"upload {upload.name}")
+                    st.success(f"Saved {kind}.")
+                except DataValidationError as exc:
+                    show_problems(exc)
+        except DataValidationError as exc:
+            show_problems(exc)
+        except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+            st.error(f"{upload.name} cannot be read as a UTF-8 CSV: {exc}")
+
+with tab_obs:
+    items = list(ds.items["item_id"])
+    item = st.selectbox("Item (recommendation or demand)", items, key="obs_item")
+    with st.form("obs_form", clear_on_submit=False):
+        linked = list(ds.item_criteria.loc[ds.item_criteria["item_id"] == item, "criterion_id"])
+        others = [c for c in ds.criteria["criterion_id"] if c not in linked]
+        criterion = st.selectbox("Criterion (this item's first)", linked + others, key="obs_criterion")
+        when = st.text_input("Date the evidence refers to (YYYY-MM-DD, YYYY-MM or YYYY)", key="obs_date")
+        met = st.selectbox("Met?", ["yes", "partly", "no"], index=2, key="obs_met")
+        sources = st.multiselect("Sources", list(ds.sources["source_id"]), key="obs_sources")
+        note = st.text_area("What the source says, in your own words", key="obs_note")
+        submitted = st.form_submit_button("Save observation", type="primary")
+    if submitted:
+        try:
+            oid, _ = add_observation(root, criterion_id=criterion, observed_date=when.strip(), met=met,
+                                     source_ids=";".join(sources), note=note.strip() or None, editor=editor)
+            st.success(f"Saved as {oid}. The status of every item judged by '{criterion}' is updated.")
+        except DataValidationError as exc:
+            show_problems(exc)
+    st.caption(f"Statuses: {', '.join(STATUSES)}. A criterion must already exist (criteria.csv) and be linked to "
+               "the item (item_criteria.csv) for the observation to count for it.")
