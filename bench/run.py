@@ -10,8 +10,9 @@ To keep the numbers honest, three parts run in their own fresh Python process:
 - generating the corpus (so the generator's memory does not count as the loader's),
 - one page through streamlit's AppTest with the corpus cached (its own peak memory),
 - the same for the real Belarus dataset in data/ (its cold load and page rerun).
-Peak memory is the process's peak resident set size, resource.getrusage(RUSAGE_SELF).ru_maxrss (KiB on Linux),
-converted to MiB.
+Peak memory is each process's peak resident set size in MiB: VmHWM from /proc/self/status on Linux (the kernel's
+high-water mark, reset by exec), else resource.getrusage(RUSAGE_SELF).ru_maxrss. ru_maxrss alone is misleading for
+the child processes on Linux: it keeps the parent's resident size at fork time.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-MEMORY_METHOD = "ru_maxrss: peak resident set size of the process (resource.getrusage RUSAGE_SELF, KiB on Linux) in MiB"
+MEMORY_METHOD = ("VmHWM: the process's peak resident set size from /proc/self/status, in MiB (falls back to "
+                 "resource.getrusage(RUSAGE_SELF).ru_maxrss, KiB on Linux, where /proc is missing; ru_maxrss is not used "
+                 "on Linux because a child started by fork+exec inherits its parent's peak)")
 PAGE = "pages/recommendations.py"
 DEFAULT_AS_OF = "2025-12-31"
 RESCORE_DATES = ["2011-06-30", "2012-12-31", "2014-06-30", "2015-12-31", "2017-06-30",
@@ -53,6 +56,14 @@ TARGETS = (
 
 
 def peak_rss_mib() -> float:
+    """Peak resident set size of this process in MiB: VmHWM (reset by exec, so a child process's own peak), else
+    ru_maxrss (KiB on Linux; on Linux it would include the parent's RSS at fork time)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / MIB  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / MIB
 
 

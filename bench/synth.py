@@ -315,13 +315,19 @@ def build_tables(scale: float = 1.0, seed: int = 0) -> dict[str, pd.DataFrame]:
     crit_review = np.array([CYCLE_REVIEW_DATES[c] for c in range(1, 5)], dtype="datetime64[D]")[cycle[crit_item] - 1]
     first, d1 = _dates(rng, crit_review, np.full(n_crit, LAST_DATE))
     second, _ = _dates(rng, d1, np.full(n_crit, LAST_DATE))
+    # how far each recommendation got: mostly stalled (nearly every observation "no"), some mixed, a few done
+    progress = rng.choice(3, size=n_recs, p=[0.72, 0.24, 0.04])
+    p_no = np.array([0.95, 0.45, 0.05])[progress][np.repeat(crit_item, OBSERVATIONS_PER_CRITERION)]
+    p_partly = np.array([0.04, 0.30, 0.10])[progress][np.repeat(crit_item, OBSERVATIONS_PER_CRITERION)]
+    u = rng.random(n_obs)
+    met = np.where(u < p_no, "no", np.where(u < p_no + p_partly, "partly", "yes")).astype(object)
     obs_dates = np.empty(n_obs, dtype=object)
     obs_dates[0::2], obs_dates[1::2] = first, second
     t["observations.csv"] = pd.DataFrame({
         "observation_id": _ids("O", n_obs, 7),
         "criterion_id": np.repeat(crit_id, OBSERVATIONS_PER_CRITERION),
         "observed_date": obs_dates,
-        "met": _pick(rng, ["no", "partly", "yes"], n_obs, p=[60, 15, 25]),
+        "met": met,
         "source_ids": _sources(rng, n_obs),
         "note": _pick(rng, ["synthetic: the source reports no change", "synthetic: the source reports some progress",
                             "synthetic: the source reports the step was taken"], n_obs),

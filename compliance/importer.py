@@ -12,9 +12,10 @@ Identity: a UHRI row is identified by (cycle, paragraph); a UPR Info row, which 
 recommending state, fingerprint of its normalised text). Fingerprints (`text_key`) are stored in
 recommendation_states.csv, so the shipped data needs no verbatim text to recognise a re-import.
 
-Sessions map to cycles: 1–12 cycle 1, 13–26 cycle 2, 27–40 cycle 3, 41 onwards cycle 4 (sources UPRCYCLES-OHCHR,
-UPRCYCLES-40 and UPRCYCLES-41 in data/sources.csv: the 40th session closed the third cycle, the 41st opened the
-fourth; 14 sessions a cycle since the second, which leaves 1–12 for the first).
+Sessions map to cycles: 1–12 cycle 1, 13–26 cycle 2, 27–40 cycle 3, 41 onwards cycle 4 (sources in data/sources.csv:
+UPRCYCLES-41, the 41st session opened the fourth cycle; UPRCYCLES-OHCHR, 14 sessions a cycle, so 27–40 and 13–26
+before it, which leaves 1–12 for the first; Belarus's own reviews agree: session 8 in cycle 1, 22 in cycle 2, 36
+in cycle 3, 50 in cycle 4).
 """
 
 from __future__ import annotations
