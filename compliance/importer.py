@@ -197,6 +197,20 @@ def _list_cell(value) -> list[str]:
 # --- parsing -------------------------------------------------------------------------------------------
 
 
+def _recommending_states(names: list[str], column: str, problems: list) -> list[str]:
+    """ISO3 codes of the names in one cell; each unmappable name is a problem of that row (never a guess)."""
+    states = []
+    for name in names:
+        code = to_iso3(name)
+        if code is None:
+            problems.append((column, f"unknown state name {name!r}: add it to ALIASES in compliance/countries.py if it is a real state"))
+        else:
+            states.append(code)
+    if not names:
+        problems.append((column, "no recommending state"))
+    return states
+
+
 def parse_uprinfo(df: pd.DataFrame, ds: Dataset, state: str) -> tuple[list[ImportedRecommendation], list[dict], list[str], int]:
     issue_map = {r.uprinfo_issue.casefold(): r.theme_slug for r in ds.theme_map_uprinfo.itertuples()}
     rows, errors, unmapped, other = [], [], set(), 0
@@ -213,15 +227,7 @@ def parse_uprinfo(df: pd.DataFrame, ds: Dataset, state: str) -> tuple[list[Impor
         text = _clean(rec["Text"])
         if not text:
             problems.append(("Text", "recommendation text is empty"))
-        states = []
-        for name in split_states(rec["From"]):
-            code = to_iso3(name)
-            if code is None:
-                problems.append(("From", f"unknown state name {name!r}: add it to ALIASES in compliance/countries.py if it is a real state"))
-            else:
-                states.append(code)
-        if not states and not any(f == "From" for f, _ in problems):
-            problems.append(("From", "no recommending state"))
+        states = _recommending_states(split_states(rec["From"]), "From", problems)
         resp = _response(rec["Response"])
         if resp is None:
             problems.append(("Response", f"unknown response {rec['Response']!r}: expected Accepted, Noted, Partially accepted or empty"))
@@ -274,15 +280,7 @@ def parse_uhri(df: pd.DataFrame, ds: Dataset, state: str) -> tuple[list[Imported
             paragraph, body = None, text
         else:
             paragraph, body = m.group(1), m.group(2).strip()
-        states = []
-        for name in _list_cell(rec["UPR Reccomending States"]):
-            code = to_iso3(name)
-            if code is None:
-                problems.append(("UPR Reccomending States", f"unknown state name {name!r}: add it to ALIASES in compliance/countries.py if it is a real state"))
-            else:
-                states.append(code)
-        if not states and not any(f == "UPR Reccomending States" for f, _ in problems):
-            problems.append(("UPR Reccomending States", "no recommending state"))
+        states = _recommending_states(_list_cell(rec["UPR Reccomending States"]), "UPR Reccomending States", problems)
         resp = _response(rec["UPR Position"])
         if resp is None:
             problems.append(("UPR Position", f"unknown position {rec['UPR Position']!r}: expected Supported, Noted or empty"))

@@ -190,6 +190,12 @@ def data_app(monkeypatch, tmp_path, passphrase: str | None):
     return data, app("pages/data.py")
 
 
+def unlock(at: AppTest, passphrase: str, name: str = "Ana") -> AppTest:
+    at.text_input(key="editor_name_input").input(name)
+    at.text_input(key="editor_pass_input").input(passphrase)
+    return at.button[0].click().run()
+
+
 def test_data_page_is_read_only_without_passphrase(monkeypatch, tmp_path):
     data, at = data_app(monkeypatch, tmp_path, None)
     no_errors(at)
@@ -208,9 +214,7 @@ def test_data_page_wrong_passphrase_stays_locked(monkeypatch, tmp_path):
 
 def test_data_page_records_an_observation_with_the_passphrase(monkeypatch, tmp_path):
     data, at = data_app(monkeypatch, tmp_path, "correct horse")
-    at.text_input(key="editor_name_input").input("Ana")
-    at.text_input(key="editor_pass_input").input("correct horse")
-    at.button[0].click().run()
+    unlock(at, "correct horse")
     no_errors(at)
     assert any("Editing as **Ana**" in s.value for s in at.success)
     at.selectbox(key="obs_item").select("D011").run()
@@ -228,9 +232,7 @@ def test_data_page_records_an_observation_with_the_passphrase(monkeypatch, tmp_p
 
 def test_data_page_form_rejects_bad_input_and_writes_nothing(monkeypatch, tmp_path):
     data, at = data_app(monkeypatch, tmp_path, "pw")
-    at.text_input(key="editor_name_input").input("Ana")
-    at.text_input(key="editor_pass_input").input("pw")
-    at.button[0].click().run()
+    unlock(at, "pw")
     before = (data / "observations.csv").read_bytes()
     at.text_input(key="obs_date").input("last Tuesday")
     next(b for b in at.button if b.label == "Save observation").click().run()
@@ -241,9 +243,7 @@ def test_data_page_form_rejects_bad_input_and_writes_nothing(monkeypatch, tmp_pa
 
 def test_data_page_import_preview_then_apply(monkeypatch, tmp_path):
     data, at = data_app(monkeypatch, tmp_path, "pw")
-    at.text_input(key="editor_name_input").input("Ana")
-    at.text_input(key="editor_pass_input").input("pw")
-    at.button[0].click().run()
+    unlock(at, "pw")
     raw = (ROOT / "tests" / "fixtures" / "uprinfo_bom.csv").read_bytes()
     before = (data / "recommendations.csv").read_bytes()
     at.file_uploader(key="imp_file").set_value(("uprinfo_bom.csv", raw, "text/csv")).run()
@@ -262,9 +262,7 @@ def test_data_page_import_preview_then_apply(monkeypatch, tmp_path):
 
 def test_data_page_import_with_errors_offers_nothing_to_apply(monkeypatch, tmp_path):
     data, at = data_app(monkeypatch, tmp_path, "pw")
-    at.text_input(key="editor_name_input").input("Ana")
-    at.text_input(key="editor_pass_input").input("pw")
-    at.button[0].click().run()
+    unlock(at, "pw")
     raw = (ROOT / "tests" / "fixtures" / "uprinfo_errors.csv").read_bytes()
     at.file_uploader(key="imp_file").set_value(("uprinfo_errors.csv", raw, "text/csv")).run()
     assert any("3 problem(s) in 3 row(s)" in e.value for e in at.error)
