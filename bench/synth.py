@@ -19,6 +19,7 @@ Nothing is ever written into data/. Generation is vectorised numpy/pandas: scale
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import numpy as np
@@ -427,6 +428,18 @@ def _check_target(root: Path) -> Path:
     return root
 
 
+def _columns(spec) -> list[str]:
+    """The header of data/<file> (same order as the real file) when it has exactly the model's columns, else the
+    model's field order."""
+    fields = list(spec.model.model_fields)
+    try:
+        with open(DEFAULT_DATA_DIR / spec.name, newline="", encoding="utf-8-sig") as fh:
+            real = [c.strip() for c in next(csv.reader(fh))]
+    except (OSError, StopIteration):
+        return fields
+    return real if sorted(real) == sorted(fields) else fields
+
+
 def write_corpus(root: Path, scale: float = 1.0, seed: int = 0) -> dict:
     """Write the synthetic corpus into `root` (created if needed; never data/). Returns the row counts."""
     root = _check_target(root)
@@ -434,7 +447,7 @@ def write_corpus(root: Path, scale: float = 1.0, seed: int = 0) -> dict:
     tables = build_tables(scale, seed)
     files: dict[str, int] = {}
     for spec in FILES:
-        columns = list(spec.model.model_fields)
+        columns = _columns(spec)
         df = tables.get(spec.name, pd.DataFrame())
         df = df.reindex(columns=columns, fill_value="")  # exactly the model's header; columns not generated stay empty
         df.to_csv(root / spec.name, index=False, encoding="utf-8", lineterminator="\n")

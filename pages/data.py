@@ -23,7 +23,7 @@ PASSPHRASE_ENV = "COMPLIANCE_EDITOR_PASSPHRASE"
 ds = require_dataset()
 root = resolve_data_dir()
 st.title("Data")
-st.caption(f"Data folder: `{root}` · {len(ds.frames)} files, {ds.row_count} rows. "
+st.caption(f"{len(ds.frames)} files, {ds.row_count} rows. "
            "Every change is validated as a whole before it is written, the previous version is kept as a backup, "
            "and the change is recorded in audit.log.")
 
@@ -69,6 +69,7 @@ if not st.session_state.get("editor_ok"):
 
 editor = st.session_state["editor_name"]
 st.success(f"Editing as **{editor}**.", icon=":material/edit:")
+st.caption(f"Data folder: `{root}`")
 tab_import, tab_upload, tab_obs = st.tabs(["Import an export", "Upload observations or assessments", "Record one observation"])
 
 

@@ -37,7 +37,7 @@ if flt.state:
 table = pd.DataFrame({
     "id": rows["item_id"],
     "cycle": rows["cycle"],
-    "paragraph": rows["paragraph"],
+    "paragraph": rows["paragraph"].fillna("not known"),
     "summary": rows["summary"],
     "recommending states": rows["states"].map(lambda s: ", ".join(s)),
     "response": rows["response"].map(RESPONSE_LABELS),
