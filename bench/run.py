@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-MEMORY_METHOD = ("VmHWM: the process's peak resident set size from /proc/self/status, in MiB (falls back to "
-                 "resource.getrusage(RUSAGE_SELF).ru_maxrss, KiB on Linux, where /proc is missing; ru_maxrss is not used "
-                 "on Linux because a child started by fork+exec inherits its parent's peak)")
+MEMORY_METHOD = ("VmHWM: peak resident set size of each process, from /proc/self/status, in MiB"
+                 if Path("/proc/self/status").exists() else
+                 "ru_maxrss: resource.getrusage(RUSAGE_SELF).ru_maxrss of each process (KiB on Linux), in MiB")
 PAGE = "pages/recommendations.py"
 DEFAULT_AS_OF = "2025-12-31"
 RESCORE_DATES = ["2011-06-30", "2012-12-31", "2014-06-30", "2015-12-31", "2017-06-30",
@@ -310,7 +310,7 @@ def print_table(result: dict) -> None:
     print(f"as of {result['as_of']}; times in seconds (time.perf_counter); x = multiple of the baseline groupby "
           f"({base * 1000:.1f} ms)")
     print()
-    width = 52
+    width = 57
     print(f"{'step':<{width}} {'seconds':>9} {'x baseline':>11}")
     print("-" * (width + 22))
 
