@@ -13,7 +13,7 @@ import typing
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Annotated, Any, Iterable
 
 import pandas as pd
 import pycountry
@@ -223,9 +223,36 @@ def _read_file(path: Path, spec: FileSpec, problems: list[Problem]) -> pd.DataFr
     return df
 
 
+def _columns_valid(df: pd.DataFrame, spec: FileSpec) -> bool:
+    """Fast path: validate each column's distinct values against its field type in one call per column.
+    Row models have no cross-field validators, so a file whose columns all pass is valid row by row too."""
+    for name, info in spec.model.model_fields.items():
+        values = df[name].to_numpy(dtype=object)
+        empty = values == ""
+        if empty.any() and info.is_required():
+            return False
+        distinct = pd.unique(values[~empty])
+        try:
+            _field_adapter(spec.model, name).validate_python(list(distinct))
+        except ValidationError:
+            return False
+    return True
+
+
+@lru_cache(maxsize=None)
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter:
+    info = model.model_fields[name]
+    item = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    return TypeAdapter(list[item])
+
+
 def _validate_rows(df: pd.DataFrame, spec: FileSpec, problems: list[Problem]) -> bool:
+    if _columns_valid(df, spec):
+        return True
+    # slow path, only for files with a problem: row-wise, so each message names its row and field
     cols = list(df.columns)
-    records = [{k: v for k, v in zip(cols, row) if v != ""} for row in df.itertuples(index=False, name=None)]
+    arrays = [df[c].to_numpy(dtype=object) for c in cols]
+    records = [{k: v for k, v in zip(cols, row) if v != ""} for row in zip(*arrays)]
     adapter = _adapter(spec.model)
     try:
         adapter.validate_python(records)
@@ -288,20 +315,22 @@ def _check_keys(df: pd.DataFrame, spec: FileSpec, problems: list[Problem]) -> No
 def _check_refs(
     df: pd.DataFrame, file: str, column: str, allowed: set[str], what: str, problems: list[Problem], *, is_list: bool = False
 ) -> None:
-    """Every (non-empty) value of `column` must be in `allowed`."""
+    """Every (non-empty) value of `column` must be in `allowed`. Checked on distinct cells, so it stays fast."""
     col = df[column]
-    present = col.notna()
-    if not present.any():
+    cells = pd.unique(col.dropna().to_numpy(dtype=object))
+    if not len(cells):
         return
     if is_list:
-        exploded = col[present].str.split(";").explode().str.strip()
-        bad = exploded[~exploded.isin(allowed)]
-        for idx, value in bad.items():
-            problems.append(Problem(file, int(idx) + 1, column, f"unknown {what} {value!r}"))
+        bad_cells = {c for c in cells if any(v.strip() not in allowed for v in c.split(";"))}
     else:
-        bad = present & ~col.isin(allowed)
-        for idx in bad[bad].index:
-            problems.append(Problem(file, int(idx) + 1, column, f"unknown {what} {col[idx]!r}"))
+        bad_cells = {c for c in cells if c not in allowed}
+    if not bad_cells:
+        return
+    for idx, cell in col[col.isin(bad_cells)].items():
+        values = [v.strip() for v in cell.split(";")] if is_list else [cell]
+        for value in values:
+            if value not in allowed:
+                problems.append(Problem(file, int(idx) + 1, column, f"unknown {what} {value!r}"))
 
 
 def _cross_check(f: dict[str, pd.DataFrame], problems: list[Problem], warnings: list[str]) -> None:
@@ -342,14 +371,12 @@ def _cross_check(f: dict[str, pd.DataFrame], problems: list[Problem], warnings: 
     for idx in recs.index[recs["recommendation_id"].isin(without_states)]:
         problems.append(Problem("recommendations.csv", int(idx) + 1, "recommendation_id", f"{recs.at[idx, 'recommendation_id']!r} has no recommending state in recommendation_states.csv"))
     # the paragraph response must agree with the per-state responses where those are given
-    per_state = rs.dropna(subset=["response"]).groupby("recommendation_id")["response"].agg(lambda s: set(s))
-    for idx, row in recs.iterrows():
-        got = per_state.get(row["recommendation_id"])
-        if not got:
-            continue
-        expected = next(iter(got)) if len(got) == 1 else "partially_supported"
-        if row["response"] != expected:
-            problems.append(Problem("recommendations.csv", int(idx) + 1, "response", f"expected {expected!r} from the recommending states' responses ({', '.join(sorted(got))}); got {row['response']!r}"))
+    g = rs.dropna(subset=["response"]).groupby("recommendation_id")["response"]
+    expected = g.first().where(g.nunique() == 1, "partially_supported")
+    exp = recs["recommendation_id"].map(expected)
+    for idx in recs.index[exp.notna() & (exp != recs["response"])]:
+        got = sorted(set(rs.loc[rs["recommendation_id"] == recs.at[idx, "recommendation_id"], "response"].dropna()))
+        problems.append(Problem("recommendations.csv", int(idx) + 1, "response", f"expected {exp[idx]!r} from the recommending states' responses ({', '.join(got)}); got {recs.at[idx, 'response']!r}"))
 
     named = demands["addressee"] == "named_states"
     for row in _rows_where(named & demands["addressee_iso3"].isna()):
@@ -370,11 +397,11 @@ def _cross_check(f: dict[str, pd.DataFrame], problems: list[Problem], warnings: 
         problems.append(Problem("pledges.csv", row, "currency", "is required when an amount is given"))
 
     # vocabulary entries that no row uses: a warning, not an error
-    used_sources: set[str] = set()
-    for df in f.values():
-        if "source_ids" in df.columns:
-            used_sources.update(s for v in df["source_ids"].dropna() for s in split_list(v))
-    used_themes = {t for name in ("recommendations.csv", "demands.csv") for v in f[name]["themes"].dropna() for t in split_list(v)}
+    def used_in(series_list) -> set[str]:
+        return {v for series in series_list for cell in pd.unique(series.dropna().to_numpy(dtype=object)) for v in split_list(cell)}
+
+    used_sources = used_in([df["source_ids"] for df in f.values() if "source_ids" in df.columns])
+    used_themes = used_in([f[name]["themes"] for name in ("recommendations.csv", "demands.csv")])
     for what, vocab, used in (
         ("source", sources, used_sources),
         ("theme", themes, used_themes),
@@ -389,12 +416,19 @@ def _cross_check(f: dict[str, pd.DataFrame], problems: list[Problem], warnings: 
 # --- derived tables -----------------------------------------------------------------------------
 
 
+def _split_cells(series: pd.Series) -> pd.Series:
+    """';'-lists as Python lists, splitting each distinct cell once (lists are shared, treat as read-only)."""
+    cells = series.astype(object)
+    distinct = {c: split_list(c) for c in pd.unique(cells.dropna().to_numpy(dtype=object))}
+    return cells.map(lambda c: distinct.get(c, []) if isinstance(c, str) else [])
+
+
 def build_items(f: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per scorable item (recommendations and demands) with the columns filters need."""
     recs = f["recommendations.csv"]
-    states = (
-        f["recommendation_states.csv"].groupby("recommendation_id", sort=False)["state_iso3"].agg(lambda s: sorted(set(s)))
-    )
+    pairs = f["recommendation_states.csv"][["recommendation_id", "state_iso3"]].drop_duplicates()
+    pairs = pairs.sort_values(["recommendation_id", "state_iso3"])
+    states = pairs.groupby("recommendation_id", sort=False)["state_iso3"].agg(list)
     r = pd.DataFrame(
         {
             "item_id": recs["recommendation_id"],
@@ -402,14 +436,14 @@ def build_items(f: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "cycle": recs["cycle"],
             "paragraph": recs["paragraph"],
             "summary": recs["summary"],
-            "themes": recs["themes"].map(split_list),
+            "themes": _split_cells(recs["themes"]),
             "response": recs["response"],
             "states": recs["recommendation_id"].map(states).map(lambda v: v if isinstance(v, list) else []),
             "issuer": None,
             "issuer_type": None,
             "addressee": None,
             "date": None,
-            "date_start": recs["cycle"].map(lambda c: pd.Timestamp(f"{m.CYCLE_YEARS[int(c)]}-01-01")),
+            "date_start": recs["cycle"].map({c: pd.Timestamp(f"{y}-01-01") for c, y in m.CYCLE_YEARS.items()}),
             "recurrence_id": recs["recurrence_id"],
             "source_ids": recs["source_ids"],
         }
@@ -424,9 +458,9 @@ def build_items(f: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "cycle": pd.array([pd.NA] * len(d), dtype="Int64"),
             "paragraph": None,
             "summary": d["summary"],
-            "themes": d["themes"].map(split_list),
+            "themes": _split_cells(d["themes"]),
             "response": None,
-            "states": d["addressee_iso3"].map(split_list),
+            "states": _split_cells(d["addressee_iso3"]),
             "issuer": d["issuer"],
             "issuer_type": d["issuer_type"],
             "addressee": d["addressee"],
@@ -438,6 +472,10 @@ def build_items(f: dict[str, pd.DataFrame]) -> pd.DataFrame:
     )
     items = pd.concat([r, dm], ignore_index=True)
     items["cycle"] = items["cycle"].astype("Int64")
+    # display text, made once per load so pages only filter
+    labels = dict(zip(f["themes.csv"]["theme_slug"], f["themes.csv"]["label"]))
+    items["states_text"] = items["states"].map(", ".join)
+    items["themes_text"] = items["themes"].map(lambda ts: ", ".join(labels.get(t, t) for t in ts))
     return items
 
 

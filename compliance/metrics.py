@@ -207,3 +207,45 @@ def pledge_totals(pledges: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
                 row[by] = key
             sums = pd.concat([sums, pd.DataFrame([row])], ignore_index=True)
     return sums
+
+
+def theme_cycle_table(scored: pd.DataFrame) -> pd.DataFrame:
+    """Recommendations by theme and cycle: counts per status, assessed, weighted score (the heat map's data)."""
+    recs = scored.loc[scored["kind"] == "recommendation", ["themes", "cycle", "status"]].explode("themes")
+    recs = recs.dropna(subset=["themes"]).rename(columns={"themes": "theme"})
+    if recs.empty:
+        return pd.DataFrame(columns=["theme", "cycle", *STATUSES, "total", "assessed", "weighted_score"])
+    t = pd.crosstab([recs["theme"], recs["cycle"]], recs["status"]).reindex(columns=list(STATUSES), fill_value=0)
+    t["total"] = t.sum(axis=1)
+    t["assessed"] = t["implemented"] + t["partial"] + t["unfulfilled"]
+    t["weighted_score"] = (t["implemented"] + 0.5 * t["partial"]) / t["assessed"].where(t["assessed"] > 0)
+    t.columns.name = None
+    return t.reset_index()
+
+
+def recurrence_table(scored: pd.DataFrame, recurrences: pd.DataFrame) -> pd.DataFrame:
+    """The same ask across cycles and demands: per recurrence, the cycles asked in, the number of demands, and
+    the statuses in each cycle ("2x unfulfilled, 1x partial")."""
+    from .models import CYCLE_YEARS, STATUS_LABELS
+
+    s = scored[scored["recurrence_id"].notna()]
+    if s.empty:
+        return pd.DataFrame(columns=["ask", "asked in cycles", "demands", *(f"cycle {c}" for c in CYCLE_YEARS)])
+    labels = recurrences.set_index("recurrence_id")["label"]
+    recs = s[s["kind"] == "recommendation"]
+    counts = recs.groupby(["recurrence_id", "cycle", "status"]).size()
+    text = (counts.index.get_level_values("status").map(lambda st: STATUS_LABELS[st].lower()))
+    cells = pd.Series([f"{n}× {t}" for n, t in zip(counts.to_numpy(), text)], index=counts.index)
+    per_cycle = cells.groupby(level=["recurrence_id", "cycle"]).agg(", ".join).unstack("cycle")
+    demands = s[s["kind"] == "demand"].groupby("recurrence_id").size()
+    ids = sorted(set(s["recurrence_id"]))
+    out = pd.DataFrame({"recurrence_id": ids})
+    out["ask"] = out["recurrence_id"].map(labels)
+    asked = recs.groupby("recurrence_id")["cycle"].agg(lambda c: sorted(set(int(x) for x in c)))
+    out["asked in cycles"] = out["recurrence_id"].map(asked).map(
+        lambda cs: ", ".join(f"{c} ({CYCLE_YEARS[c]})" for c in cs) if isinstance(cs, list) else "–")
+    out["demands"] = out["recurrence_id"].map(demands).fillna(0).astype(int)
+    for c in CYCLE_YEARS:
+        col = per_cycle[c] if c in per_cycle.columns else pd.Series(dtype=object)
+        out[f"cycle {c}"] = out["recurrence_id"].map(col).astype(object).fillna("–")
+    return out.drop(columns="recurrence_id")

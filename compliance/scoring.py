@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 
 from .data import Dataset
-from .models import MET_VALUES
 
 SCORE_COLUMNS = [
     "item_id",
@@ -35,7 +34,6 @@ SCORE_COLUMNS = [
     "status",
     "basis",
     "disagreement",
-    "status_sources",
 ]
 
 
@@ -43,14 +41,26 @@ def _as_of(as_of) -> pd.Timestamp:
     return pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
 
 
-def latest_observations(observations: pd.DataFrame, as_of) -> pd.DataFrame:
+def _sorted_observations(ds: Dataset) -> pd.DataFrame:
+    """Observations sorted once per dataset by criterion, date and id (re-scoring at many dates reuses it)."""
+    cached = ds.__dict__.get("_observations_sorted")
+    if cached is None:
+        cached = ds.observations.sort_values(["criterion_id", "observed_date_end", "observation_id"], kind="stable")
+        ds.__dict__["_observations_sorted"] = cached
+    return cached
+
+
+def latest_observations(ds: Dataset, as_of) -> pd.DataFrame:
     """The latest observation of each criterion known by `as_of` (partial dates count from their end)."""
-    cutoff = _as_of(as_of)
-    obs = observations[observations["observed_date_end"] <= cutoff]
-    if obs.empty:
-        return obs
-    obs = obs.sort_values(["criterion_id", "observed_date_end", "observation_id"], kind="stable")
+    obs = _sorted_observations(ds)
+    obs = obs[(obs["observed_date_end"] <= _as_of(as_of)).to_numpy()]
     return obs.drop_duplicates("criterion_id", keep="last")
+
+
+def _latest_assessments(ds: Dataset, as_of) -> pd.DataFrame:
+    a = ds.assessments[ds.assessments["assessed_date_end"] <= _as_of(as_of)]
+    a = a.sort_values(["item_id", "assessed_date_end", "assessment_id"], kind="stable")
+    return a.drop_duplicates("item_id", keep="last")
 
 
 def evidence_status(score: pd.Series, observed: pd.Series) -> pd.Series:
@@ -67,22 +77,17 @@ def score_items(ds: Dataset, as_of=None) -> pd.DataFrame:
     """Status of every item in `ds.items` at `as_of` (default today), with basis, sources and disagreements."""
     cutoff = _as_of(as_of)
     items = ds.items[["item_id"]]
-    latest = latest_observations(ds.observations, cutoff)[["criterion_id", "met", "source_ids"]]
-    links = ds.item_criteria.merge(latest, on="criterion_id", how="left")
-    links["value"] = links["met"].astype(object).map(MET_VALUES).astype("float64")
-    links["w"] = links["weight"].astype(float)
-    links["wv"] = links["w"] * links["value"].fillna(0.0)
-    links["seen"] = links["value"].notna()
+    latest = latest_observations(ds, cutoff)[["criterion_id", "met"]]
+    links = ds.item_criteria[["item_id", "criterion_id", "weight"]].merge(latest, on="criterion_id", how="left")
+    met = links["met"].to_numpy(dtype=object)
+    value = np.select([met == "yes", met == "partly", met == "no"], [1.0, 0.5, 0.0], default=np.nan)
+    w = links["weight"].to_numpy(dtype="float64")
+    seen = ~np.isnan(value)
+    links = pd.DataFrame({"item_id": links["item_id"].to_numpy(dtype=object), "w": w,
+                          "wv": w * np.where(seen, value, 0.0), "seen": seen})
     g = links.groupby("item_id", sort=False)
-    ev = pd.DataFrame(
-        {
-            "weight_total": g["w"].sum(),
-            "weighted_met": g["wv"].sum(),
-            "criteria_count": g.size(),
-            "criteria_observed": g["seen"].sum(),
-        }
-    )
-    ev_sources = links.loc[links["seen"], ["item_id", "source_ids"]]
+    ev = g.agg(weight_total=("w", "sum"), weighted_met=("wv", "sum"), criteria_count=("w", "size"),
+               criteria_observed=("seen", "sum"))
     out = items.merge(ev, left_on="item_id", right_index=True, how="left")
     out["criteria_count"] = out["criteria_count"].fillna(0).astype(int)
     out["criteria_observed"] = out["criteria_observed"].fillna(0).astype(int)
@@ -90,10 +95,7 @@ def score_items(ds: Dataset, as_of=None) -> pd.DataFrame:
     out["evidence_score"] = (out["weighted_met"] / out["weight_total"]).where(observed)
     out["evidence_status"] = evidence_status(out["evidence_score"].fillna(0.0), observed)
 
-    assessments = ds.assessments[ds.assessments["assessed_date_end"] <= cutoff]
-    assessments = assessments.sort_values(["item_id", "assessed_date_end", "assessment_id"], kind="stable")
-    assessments = assessments.drop_duplicates("item_id", keep="last")
-    a = assessments.set_index("item_id")
+    a = _latest_assessments(ds, cutoff).set_index("item_id")
     out["assessment_status"] = out["item_id"].map(a["status"])
     out["assessor"] = out["item_id"].map(a["assessor"])
     out["assessment_id"] = out["item_id"].map(a["assessment_id"])
@@ -101,17 +103,29 @@ def score_items(ds: Dataset, as_of=None) -> pd.DataFrame:
     out["status"] = out["assessment_status"].where(has_assessment, out["evidence_status"])
     out["basis"] = np.select([has_assessment, observed], ["assessment", "evidence"], default="none")
     out["disagreement"] = has_assessment & observed & (out["assessment_status"] != out["evidence_status"])
-
-    # sources behind the status: the assessment's, plus the observations' (kept for both, shown side by side)
-    src = pd.concat(
-        [ev_sources, assessments[["item_id", "source_ids"]]],
-        ignore_index=True,
-    )
-    src = src.assign(source_id=src["source_ids"].str.split(";")).explode("source_id")
-    src_lists = src.groupby("item_id", sort=False)["source_id"].agg(lambda s: sorted(set(s)))
-    out["status_sources"] = out["item_id"].map(src_lists)
-    out["status_sources"] = out["status_sources"].map(lambda v: v if isinstance(v, list) else [])
     return out[SCORE_COLUMNS].reset_index(drop=True)
+
+
+def status_source_table(ds: Dataset, as_of=None, item_ids=None) -> pd.DataFrame:
+    """(item_id, source_id) pairs behind each status at `as_of`: the sources of the observations used and of the
+    assessment that stands (both kept). Built on demand, for the items shown, not for every item on every score."""
+    cutoff = _as_of(as_of)
+    links = ds.item_criteria[["item_id", "criterion_id"]]
+    assessments = _latest_assessments(ds, cutoff)[["item_id", "source_ids"]]
+    if item_ids is not None:
+        wanted = pd.Index(pd.unique(pd.Series(list(item_ids), dtype=object)))
+        links = links[links["item_id"].isin(wanted)]
+        assessments = assessments[assessments["item_id"].isin(wanted)]
+    latest = latest_observations(ds, cutoff)[["criterion_id", "source_ids"]]
+    used = links.merge(latest, on="criterion_id")[["item_id", "source_ids"]]
+    pairs = pd.concat([used, assessments], ignore_index=True).drop_duplicates()
+    pairs = pairs.assign(source_id=pairs["source_ids"].str.split(";")).explode("source_id")
+    return pairs[["item_id", "source_id"]].drop_duplicates().sort_values(["item_id", "source_id"]).reset_index(drop=True)
+
+
+def status_sources(ds: Dataset, as_of=None, item_ids=None) -> list[str]:
+    """Distinct sources behind the statuses of the given items (all items when None), sorted."""
+    return sorted(set(status_source_table(ds, as_of, item_ids)["source_id"]))
 
 
 def scored_items(ds: Dataset, as_of=None) -> pd.DataFrame:
@@ -135,6 +149,7 @@ def status_history(ds: Dataset, item_id: str) -> pd.DataFrame:
     rows = []
     sub = Dataset(frames=ds.frames, data_dir=ds.data_dir)
     sub.items = ds.items[ds.items["item_id"] == item_id]
+    sub.__dict__["_observations_sorted"] = _sorted_observations(ds)
     for d in sorted(x for x in dates if pd.notna(x)):
         s = score_items(sub, d).iloc[0]
         rows.append({"as_of": d, "status": s["status"], "basis": s["basis"], "evidence_score": s["evidence_score"]})

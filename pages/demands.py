@@ -10,7 +10,7 @@ ensure_routed()
 from compliance import charts, metrics  # noqa: E402
 from compliance.models import ADDRESSEE_LABELS, STATUS_LABELS, STATUSES  # noqa: E402
 from ui.downloads import briefing_pack_button, table_downloads  # noqa: E402
-from ui.shared import current_filters, get_scored, require_dataset, show_chart, source_table, state_name, theme_labels  # noqa: E402
+from ui.shared import current_filters, get_scored, get_status_sources, require_dataset, show_chart, source_table, state_name  # noqa: E402
 
 ISSUER_LABELS = {
     "belarusian_civil_society": "Belarusian civil society",
@@ -22,7 +22,6 @@ ISSUER_LABELS = {
 ds = require_dataset()
 flt = current_filters()
 scored = get_scored(ds, flt.as_of)
-labels = theme_labels(ds)
 as_of = flt.as_of.date().isoformat()
 
 st.title("Civil-society demands")
@@ -35,7 +34,8 @@ dem = metrics.filter_items(scored, kind="demand", theme=flt.theme, state=flt.sta
 counts = metrics.status_counts(dem)
 st.markdown(f"**{len(dem)} demands** · " + " · ".join(f"{STATUS_LABELS[s]}: {counts[s]}" for s in STATUSES))
 
-sources = {s for v in dem["source_ids"] for s in v.split(";")} | {s for v in dem["status_sources"] for s in v}
+sources = {s for v in dem["source_ids"] for s in v.split(";")} | set(
+    get_status_sources(ds, flt.as_of, kind="demand", theme=flt.theme, state=flt.state, addressee=addressee))
 ctx = flt.chart_context(ds, sources, use=("theme", "state"))
 if addressee:
     ctx.filters += f"; addressee: {ADDRESSEE_LABELS[addressee]}"
@@ -55,7 +55,7 @@ table = pd.DataFrame({
     "id": dem["item_id"], "issued": dem["date"], "issuer": dem["issuer"],
     "addressee": dem["addressee"].map(ADDRESSEE_LABELS) + dem["states"].map(lambda s: f" ({', '.join(map(state_name, s))})" if s else ""),
     "summary": dem["summary"], "status": dem["status"].map(STATUS_LABELS), "basis": dem["basis"],
-    "themes": dem["themes"].map(lambda ts: ", ".join(labels.get(t, t) for t in ts)), "sources": dem["source_ids"],
+    "themes": dem["themes_text"], "sources": dem["source_ids"],
 })
 st.dataframe(table, hide_index=True, width="stretch", column_config={"summary": st.column_config.TextColumn(width="large")})
 table_downloads(table, f"demands_{as_of}", "demands", [f"Filters: {ctx.filters}", f"Status as of {as_of}"])

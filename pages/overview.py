@@ -10,7 +10,7 @@ ensure_routed()
 from compliance import charts, metrics  # noqa: E402
 from compliance.models import ICC_POSITION_LABELS, STATUS_LABELS  # noqa: E402
 from ui.downloads import briefing_pack_button  # noqa: E402
-from ui.shared import current_filters, get_scored, require_dataset, show_chart, source_table, state_name  # noqa: E402
+from ui.shared import current_filters, get_scored, get_status_sources, require_dataset, show_chart, source_table, state_name  # noqa: E402
 
 ds = require_dataset()
 flt = current_filters()
@@ -54,7 +54,8 @@ m2.metric("Implementation rate of assessed items", "n/a" if r["implementation_ra
 m3.metric("Weighted score", "n/a" if r["weighted_score"] is None else f"{r['weighted_score']:.0%}",
           help="implemented = 1, partial = 0.5, unfulfilled = 0; not assessed left out")
 
-sources = set(ds.cycles["source_ids"].str.split(";").explode()) | {s for v in recs["status_sources"] for s in v}
+sources = set(ds.cycles["source_ids"].str.split(";").explode()) | set(
+    get_status_sources(ds, flt.as_of, kind="recommendation", theme=flt.theme, state=flt.state, cycle=flt.cycle))
 ctx = flt.chart_context(ds, sources)
 fig_status = charts.build_status_bar_chart(selection, "cycle", "Itemised recommendations by status and UPR cycle", ctx,
                                            labels={c: f"Cycle {c}" for c in range(1, 5)})

@@ -9,14 +9,13 @@ ensure_routed()
 
 from compliance import metrics  # noqa: E402
 from compliance.models import RESPONSE_LABELS, RESPONSES, STATUS_LABELS, STATUSES  # noqa: E402
-from compliance.scoring import evidence_timeline, status_history  # noqa: E402
+from compliance.scoring import evidence_timeline, status_history, status_sources  # noqa: E402
 from ui.downloads import table_downloads  # noqa: E402
-from ui.shared import current_filters, get_scored, require_dataset, sources_expander, state_name, theme_labels  # noqa: E402
+from ui.shared import current_filters, get_scored, require_dataset, sources_expander, state_name  # noqa: E402
 
 ds = require_dataset()
 flt = current_filters()
 scored = get_scored(ds, flt.as_of)
-labels = theme_labels(ds)
 
 st.title("Recommendations")
 st.caption("Every recommendation itemised here, with Belarus's response and its status as of "
@@ -39,11 +38,11 @@ table = pd.DataFrame({
     "cycle": rows["cycle"],
     "paragraph": rows["paragraph"].fillna("not known"),
     "summary": rows["summary"],
-    "recommending states": rows["states"].map(lambda s: ", ".join(s)),
+    "recommending states": rows["states_text"],
     "response": rows["response"].map(RESPONSE_LABELS),
     "status": rows["status"].map(STATUS_LABELS),
     "basis": rows["basis"],
-    "themes": rows["themes"].map(lambda ts: ", ".join(labels.get(t, t) for t in ts)),
+    "themes": rows["themes_text"],
 })
 event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="rec_table",
                      column_config={"summary": st.column_config.TextColumn(width="large")})
@@ -95,4 +94,5 @@ if pick:
         same = scored[(scored["recurrence_id"] == item["recurrence_id"]) & (scored["item_id"] != pick)]
         label = ds.recurrences.set_index("recurrence_id").at[item["recurrence_id"], "label"]
         st.markdown(f"**The same ask elsewhere** ({label}): " + (", ".join(f"{r.item_id} ({STATUS_LABELS[r.status]})" for r in same.itertuples()) or "none"))
-    sources_expander(ds, [item["source_ids"], *item["status_sources"], *timeline["source_ids"]], "Sources for this recommendation")
+    sources_expander(ds, [item["source_ids"], *status_sources(ds, flt.as_of, [pick]), *timeline["source_ids"]],
+                     "Sources for this recommendation")

@@ -71,3 +71,21 @@ def test_pledge_totals_per_currency_and_missing_amounts_listed():
     assert eur["amount"] == 150  # cumulative figures never added
     assert t[t["currency"] == "NOK"].iloc[0]["amount"] == 7
     assert t["without_amount"].sum() == 1
+
+
+def test_theme_cycle_table():
+    df = frame(["implemented", "unfulfilled", "partial", "not_assessed"], themes=[["a"], ["a"], ["a", "b"], ["b"]], cycles=[1, 1, 2, 2])
+    t = metrics.theme_cycle_table(df).set_index(["theme", "cycle"])
+    assert t.loc[("a", 1), "total"] == 2 and t.loc[("a", 1), "weighted_score"] == pytest.approx(0.5)
+    assert t.loc[("b", 2), "assessed"] == 1 and t.loc[("b", 2), "weighted_score"] == pytest.approx(0.5)
+    assert len(t) == 3
+
+
+def test_recurrence_table():
+    df = frame(["unfulfilled", "unfulfilled", "partial", "unfulfilled"], cycles=[1, 1, 2, None])
+    df["recurrence_id"] = ["dp", "dp", "dp", "dp"]
+    df.loc[3, "kind"] = "demand"
+    rec = pd.DataFrame({"recurrence_id": ["dp"], "label": ["Moratorium"]})
+    t = metrics.recurrence_table(df, rec).iloc[0]
+    assert t["ask"] == "Moratorium" and t["asked in cycles"] == "1 (2010), 2 (2015)" and t["demands"] == 1
+    assert t["cycle 1"] == "2× unfulfilled" and t["cycle 2"] == "1× partially implemented" and t["cycle 3"] == "–"

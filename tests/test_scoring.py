@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from compliance.data import load_dataset
-from compliance.scoring import score_items, status_history
+from compliance.scoring import score_items, status_history, status_source_table, status_sources
 from factory import assessment, base_tables, obs, write_dataset
 
 ITEM = "C1-98.16"  # judged by two criteria: moratorium, no-executions (weight 1 each)
@@ -84,10 +84,18 @@ def test_no_disagreement_without_evidence(tmp_path):
 
 
 def test_status_names_its_sources(tmp_path):
-    row = score(tmp_path, [obs("O1", "moratorium", "2020-01-01", "no")])
-    assert row["status_sources"] == ["TEST1"]
-    row = score(tmp_path)
-    assert row["status_sources"] == []
+    tables = base_tables()
+    tables["sources.csv"].append(dict(tables["sources.csv"][0], source_id="TEST2"))
+    tables["observations.csv"] = [obs("O1", "moratorium", "2020-01-01", "no"), dict(obs("O2", "moratorium", "2022-01-01", "no"), source_ids="TEST2")]
+    tables["assessments.csv"] = [dict(assessment("A1", "C3-GBR-1", "2023-01-01", "partial"), source_ids="TEST1")]
+    ds = load_dataset(write_dataset(tmp_path / "d", tables))
+    # only the observation that counts at the date (the latest) and the standing assessment are cited
+    assert status_sources(ds, "2026-01-01", ["C1-98.16"]) == ["TEST2"]
+    assert status_sources(ds, "2021-01-01", ["C1-98.16"]) == ["TEST1"]
+    assert status_sources(ds, "2026-01-01", ["C3-GBR-1"]) == ["TEST1"]
+    assert status_sources(ds, "2019-01-01", ["C1-98.16", "C3-GBR-1"]) == []
+    table = status_source_table(ds, "2026-01-01")
+    assert set(map(tuple, table.to_numpy())) == {("C1-98.16", "TEST2"), ("D001", "TEST2"), ("C3-GBR-1", "TEST1")}
 
 
 def test_shared_criterion_scores_every_item_it_judges(tmp_path):

@@ -94,6 +94,26 @@ def get_scored(ds: Dataset, as_of: pd.Timestamp) -> pd.DataFrame:
         return scored_items(ds, as_of)
 
 
+@st.cache_resource(max_entries=64)
+def _sources(root: str, signature: tuple, as_of: str, filters: tuple) -> list[str]:
+    from compliance.metrics import filter_items
+    from compliance.scoring import status_sources
+
+    ids = filter_items(_scored(root, signature, as_of), **dict(filters))["item_id"]
+    return status_sources(_load(root, signature), as_of, ids)
+
+
+def get_status_sources(ds: Dataset, as_of: pd.Timestamp, **filters) -> list[str]:
+    """Sources behind the statuses of the items matching `filters` (cached per data version, date and filters)."""
+    from compliance.metrics import filter_items
+    from compliance.scoring import status_sources
+
+    try:
+        return _sources(str(ds.data_dir), data_signature(ds.data_dir), as_of.date().isoformat(), tuple(sorted(filters.items())))
+    except DataValidationError:  # serving the last good data: compute directly
+        return status_sources(ds, as_of, filter_items(scored_items(ds, as_of), **filters)["item_id"])
+
+
 def require_dataset() -> Dataset:
     """The dataset for a page; stops the page with a clear message if there has never been valid data."""
     ds, error = get_dataset()
@@ -146,10 +166,14 @@ def state_name(iso3: str) -> str:
 
 
 def state_options(ds: Dataset) -> list[str]:
-    codes = set(ds.recommendation_states["state_iso3"])
-    codes |= {c for v in ds.demands["addressee_iso3"].dropna() for c in v.split(";")}
-    codes |= set(ds.icc_events["actor_iso3"].dropna())
-    return sorted(codes, key=state_name)
+    """Every state that recommends, is addressed or holds an ICC position (computed once per dataset)."""
+    cached = ds.__dict__.get("_state_options")
+    if cached is None:
+        codes = set(pd.unique(ds.recommendation_states["state_iso3"].to_numpy(dtype=object)))
+        codes |= {c for v in pd.unique(ds.demands["addressee_iso3"].dropna().to_numpy(dtype=object)) for c in v.split(";")}
+        codes |= set(ds.icc_events["actor_iso3"].dropna())
+        cached = ds.__dict__["_state_options"] = sorted(codes, key=state_name)
+    return cached
 
 
 def sidebar_filters(ds: Dataset) -> Filters:
