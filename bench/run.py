@@ -163,6 +163,7 @@ def page_metrics(ds, scored, as_of) -> dict[str, float]:
 
     from compliance import metrics
     from compliance.models import RESPONSE_LABELS, STATUS_LABELS
+    from compliance.scoring import status_sources
 
     t: dict[str, float] = {}
     recs_holder = {}
@@ -171,7 +172,6 @@ def page_metrics(ds, scored, as_of) -> dict[str, float]:
         t[name], value = _timed(fn)
         return value
 
-    labels = dict(zip(ds.themes["theme_slug"], ds.themes["label"]))
     some_state = ds.recommendation_states["state_iso3"].iloc[0]
     some_theme = ds.themes["theme_slug"].iloc[0]
 
@@ -195,44 +195,21 @@ def page_metrics(ds, scored, as_of) -> dict[str, float]:
     def rec_table():
         rows = recs
         return pd.DataFrame({
-            "id": rows["item_id"], "cycle": rows["cycle"], "paragraph": rows["paragraph"], "summary": rows["summary"],
-            "recommending states": rows["states"].map(lambda s: ", ".join(s)),
+            "id": rows["item_id"], "cycle": rows["cycle"], "paragraph": rows["paragraph"].fillna("not known"),
+            "summary": rows["summary"], "recommending states": rows["states_text"],
             "response": rows["response"].map(RESPONSE_LABELS), "status": rows["status"].map(STATUS_LABELS),
-            "basis": rows["basis"], "themes": rows["themes"].map(lambda ts: ", ".join(labels.get(x, x) for x in ts)),
+            "basis": rows["basis"], "themes": rows["themes_text"],
         })
 
     step("recommendations.table frame", rec_table)
+    step("overview/progress.status_sources(filtered items)", lambda: status_sources(ds, as_of, recs["item_id"]))
 
     # progress
     step("progress.summarize(response)", lambda: metrics.summarize(recs, "response"))
     step("progress.summarize(theme)", lambda: metrics.summarize(recs, "theme"))
     step("progress.summarize(state)", lambda: metrics.summarize(recs, "state"))
-
-    def heat():
-        themed = recs.explode("themes").rename(columns={"themes": "theme"})
-        h = themed.groupby(["theme", "cycle"]).apply(
-            lambda g: pd.Series({**metrics.status_counts(g), "total": len(g)}), include_groups=False).reset_index()
-        if len(h):
-            h["assessed"] = h["implemented"] + h["partial"] + h["unfulfilled"]
-            h["weighted_score"] = (h["implemented"] + 0.5 * h["partial"]) / h["assessed"].where(h["assessed"] > 0)
-        return h
-
-    step("progress.theme x cycle table", heat)
-
-    def recurring():
-        rec_all = scored[scored["recurrence_id"].notna()]
-        rows = []
-        for rid, g in rec_all.groupby("recurrence_id"):
-            label = ds.recurrences.set_index("recurrence_id").at[rid, "label"]
-            cycles = sorted(int(c) for c in g["cycle"].dropna().unique())
-            row = {"ask": label, "asked in cycles": ", ".join(str(c) for c in cycles), "demands": int((g["kind"] == "demand").sum())}
-            for c in range(1, 5):
-                sub = g[g["cycle"] == c]
-                row[f"cycle {c}"] = "-" if sub.empty else ", ".join(f"{n}x {s}" for s, n in sub["status"].value_counts().items())
-            rows.append(row)
-        return pd.DataFrame(rows)
-
-    step("progress.recurring table", recurring)
+    step("progress.theme x cycle table", lambda: metrics.theme_cycle_table(recs))
+    step("progress.recurring table", lambda: metrics.recurrence_table(scored, ds.recurrences))
 
     # demands
     dem = step("demands.filter_items(kind=demand)", lambda: metrics.filter_items(scored, kind="demand"))

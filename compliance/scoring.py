@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data import Dataset
+from .data import Dataset, isin
 
 SCORE_COLUMNS = [
     "item_id",
@@ -113,9 +113,8 @@ def status_source_table(ds: Dataset, as_of=None, item_ids=None) -> pd.DataFrame:
     links = ds.item_criteria[["item_id", "criterion_id"]]
     assessments = _latest_assessments(ds, cutoff)[["item_id", "source_ids"]]
     if item_ids is not None:
-        wanted = pd.Index(pd.unique(pd.Series(list(item_ids), dtype=object)))
-        links = links[links["item_id"].isin(wanted)]
-        assessments = assessments[assessments["item_id"].isin(wanted)]
+        links = links[isin(links["item_id"], item_ids)]
+        assessments = assessments[isin(assessments["item_id"], item_ids)]
     latest = latest_observations(ds, cutoff)[["criterion_id", "source_ids"]]
     used = links.merge(latest, on="criterion_id")[["item_id", "source_ids"]]
     pairs = pd.concat([used, assessments], ignore_index=True).drop_duplicates()
@@ -124,8 +123,18 @@ def status_source_table(ds: Dataset, as_of=None, item_ids=None) -> pd.DataFrame:
 
 
 def status_sources(ds: Dataset, as_of=None, item_ids=None) -> list[str]:
-    """Distinct sources behind the statuses of the given items (all items when None), sorted."""
-    return sorted(set(status_source_table(ds, as_of, item_ids)["source_id"]))
+    """Distinct sources behind the statuses of the given items (all items when None), sorted. The union needs
+    no per-item pairs: the latest observations of the items' criteria plus their standing assessments."""
+    cutoff = _as_of(as_of)
+    links = ds.item_criteria
+    assessments = _latest_assessments(ds, cutoff)
+    if item_ids is not None:
+        links = links[isin(links["item_id"], item_ids)]
+        assessments = assessments[isin(assessments["item_id"], item_ids)]
+    latest = latest_observations(ds, cutoff)
+    cells = set(pd.unique(latest.loc[isin(latest["criterion_id"], pd.unique(links["criterion_id"])), "source_ids"]))
+    cells |= set(pd.unique(assessments["source_ids"]))
+    return sorted({s for cell in cells for s in cell.split(";") if s})
 
 
 def scored_items(ds: Dataset, as_of=None) -> pd.DataFrame:

@@ -52,9 +52,11 @@ table_downloads(table, f"recommendations_{pd.Timestamp.today().date()}", "recs",
 
 selected = event.selection.rows if event and event.selection else []
 choice = table.iloc[selected[0]]["id"] if selected else None
-ids = list(table["id"])
+MAX_PICK = 5000  # a selectbox of every id of a whole-UPR dataset would slow every rerun
+ids = list(table["id"]) if len(table) <= MAX_PICK else ([choice] if choice else [])
 pick = st.selectbox("Show one recommendation in detail", ids, index=ids.index(choice) if choice in ids else None,
-                    placeholder="Select a row above or pick an id", key="rec_pick")
+                    placeholder="Select a row above or pick an id" if len(table) <= MAX_PICK
+                    else f"Select a row above (or filter to {MAX_PICK:,} rows or fewer to pick an id)", key="rec_pick")
 if pick:
     item = rows.set_index("item_id").loc[pick]
     rec = ds.recommendations.set_index("recommendation_id").loc[pick]
