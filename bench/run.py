@@ -231,7 +231,8 @@ def run_domain(root: Path, as_of: str) -> dict:
     out["warnings"] = list(ds.warnings)
     obs = ds.observations
     # the physical floor: one groupby over the observations (best of 3)
-    t["baseline_groupby"] = _best(lambda: obs.groupby("criterion_id")["observed_date"].max())
+    # the floor: one groupby over the observations on the parsed date column (a datetime, as scoring uses)
+    t["baseline_groupby"] = _best(lambda: obs.groupby("criterion_id")["observed_date_end"].max())
     t["score_items"], scores = _timed(lambda: score_items(ds, as_of))
     t["scored_items"], scored = _timed(lambda: scored_items(ds, as_of))
     out["status_counts"] = metrics.status_counts(scores)
@@ -295,7 +296,7 @@ def print_table(result: dict) -> None:
         print(f"{name:<{width}} {secs:>9.3f} {secs / base:>11.1f}")
 
     line("generate corpus (not a target)", t["generate"])
-    line("baseline: obs.groupby(criterion_id).observed_date.max", base)
+    line("baseline: obs.groupby(criterion_id).observed_date_end.max", base)
     line("load + validate (load_dataset)", t["load_validate"])
     line("score every item (score_items)", t["score_items"])
     line("scored_items (items joined with scores, as pages)", t["scored_items"])
