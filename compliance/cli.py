@@ -173,7 +173,6 @@ def cmd_import(args) -> int:
             verb = "would add" if args.dry_run else "added"
             print(f"{verb} {len(report.added_recommendations)} recommendations and {report.added_state_rows} recommending-state rows; "
                   f"{len(report.updated)} rows updated; {report.unchanged} unchanged"
-                  + ("" if args.dry_run or report.applied or not plan.changed else "")
                   + (f"; rows left out: {', '.join(map(str, report.skipped_rows))}" if report.skipped_rows else ""))
             for u in report.updated[:20]:
                 print(f"  updated {u['recommendation_id']} {u['state_iso3']}: " + ", ".join(f"{k} {v['from']} -> {v['to']}" for k, v in u.items() if isinstance(v, dict)))

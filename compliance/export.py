@@ -9,6 +9,7 @@ kept browser lazily, serialise exports with a lock, and cache the bytes per figu
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import os
 import re
@@ -103,13 +104,7 @@ def figure_html(fig: go.Figure) -> bytes:
     meta = fig.layout.meta or {}
     title = meta.get("chart_title", DASHBOARD_NAME) if isinstance(meta, dict) else DASHBOARD_NAME
     body = fig.to_html(include_plotlyjs=True, full_html=True, config=plotly_config_base(), default_width="100%")
-    return body.replace("<head>", f"<head><title>{_html_escape(title)}</title>", 1).encode("utf-8")
-
-
-def _html_escape(text: str) -> str:
-    import html
-
-    return html.escape(str(text))
+    return body.replace("<head>", f"<head><title>{html.escape(str(title))}</title>", 1).encode("utf-8")
 
 
 def neutralise(value):

@@ -58,7 +58,7 @@ table = pd.DataFrame({
     "themes": dem["themes_text"], "sources": dem["source_ids"],
 })
 st.dataframe(table, hide_index=True, width="stretch", column_config={"summary": st.column_config.TextColumn(width="large")})
-table_downloads(table, f"demands_{as_of}", "demands", [f"Filters: {ctx.filters}", f"Status as of {as_of}"])
+table_downloads(table, "demands", ctx.filters, as_of, "demands", [f"Filters: {ctx.filters}", f"Status as of {as_of}"])
 
 briefing_pack_button([fig_time, fig_addr, fig_issuer], {"demands": table}, filters=ctx.filters, as_of=as_of, page="demands",
                      key="demands", citations=list(source_table(ds, sources)["citation"]))

@@ -50,7 +50,7 @@ if flt.state:
     table = pd.concat([table[table["actor"].str.contains(state_name(flt.state), regex=False)], table[~table["actor"].str.contains(state_name(flt.state), regex=False)]])
     st.caption(f"Events about {state_name(flt.state)} first.")
 st.dataframe(table, hide_index=True, width="stretch", column_config={"what happened": st.column_config.TextColumn(width="large")})
-table_downloads(table, f"icc-referral-events_{as_of}", "icc", [f"Events known by {as_of}"])
+table_downloads(table, "icc-referral-events", "", as_of, "icc", [f"Events known by {as_of}"])
 st.caption("Undated events are listed but never used for a state's position. No state other than Lithuania "
            "has been found to have formally joined the referral.")
 briefing_pack_button([fig_map, fig_time], {"icc-events": table, "positions": positions}, filters="none", as_of=as_of,

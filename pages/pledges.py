@@ -57,6 +57,6 @@ st.dataframe(table, hide_index=True, width="stretch", column_config={"amount": s
 missing = table[table["amount"].isna()]
 if len(missing):
     st.caption("Listed without an amount (the source states none): " + ", ".join(missing["id"] + " " + missing["donor"]))
-table_downloads(table, f"pledges_{as_of}", "pledges", [f"Filters: {filters}", "Amounts in original currency; never converted"])
+table_downloads(table, "pledges", filters, as_of, "pledges", [f"Filters: {filters}", "Amounts in original currency; never converted"])
 briefing_pack_button([fig_bar, fig_time], {"pledges": table, "totals-per-currency": totals}, filters=filters, as_of=as_of,
                      page="pledges", key="pledges", citations=list(source_table(ds, sources)["citation"]))

@@ -46,7 +46,7 @@ table = pd.DataFrame({
 })
 event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="rec_table",
                      column_config={"summary": st.column_config.TextColumn(width="large")})
-table_downloads(table, f"recommendations_{pd.Timestamp.today().date()}", "recs",
+table_downloads(table, "recommendations", flt.describe(ds), flt.as_of.date().isoformat(), "recs",
                 [f"Filters: {flt.describe(ds)}; response: {response or 'any'}; status: {status or 'any'}; text: {text or '-'}",
                  f"Status as of {flt.as_of.date().isoformat()}"])
 

@@ -41,12 +41,13 @@ def chart_downloads(fig, key: str, ds) -> None:
     st.caption(f"Sources: {', '.join(meta.get('sources', [])) or 'none'} — full citations on *Sources & methodology*.")
 
 
-def table_downloads(df, name: str, key: str, notes: list[str]) -> None:
-    """CSV and XLSX of a filtered table, formula-like cells neutralised."""
+def table_downloads(df, table: str, filters: str, as_of: str, key: str, notes: list[str]) -> None:
+    """CSV and XLSX of a filtered table, formula-like cells neutralised; the file name says table, filters, date."""
+    name = export.file_name(table, filters, as_of, "csv")[:-4]
     c1, c2 = st.columns(2)
     c1.download_button("Table (CSV)", data=lambda: export.table_csv(df, notes), file_name=f"{name}.csv",
                        mime="text/csv", key=f"tbl_csv_{key}", icon=":material/table:", on_click="ignore")
-    c2.download_button("Table (XLSX)", data=lambda: export.table_xlsx({name: df}, notes), file_name=f"{name}.xlsx",
+    c2.download_button("Table (XLSX)", data=lambda: export.table_xlsx({table: df}, notes), file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"tbl_xlsx_{key}",
                        icon=":material/grid_on:", on_click="ignore")
 
