@@ -54,7 +54,8 @@ m2.metric("Implementation rate of assessed items", "n/a" if r["implementation_ra
 m3.metric("Weighted score", "n/a" if r["weighted_score"] is None else f"{r['weighted_score']:.0%}",
           help="implemented = 1, partial = 0.5, unfulfilled = 0; not assessed left out")
 
-sources = set(ds.cycles["source_ids"].str.split(";").explode()) | set(
+cycle_rows = ds.cycles if not flt.cycle else ds.cycles[ds.cycles["cycle"] == flt.cycle]
+sources = set(cycle_rows["source_ids"].str.split(";").explode()) | set(
     get_status_sources(ds, flt.as_of, kind="recommendation", theme=flt.theme, state=flt.state, cycle=flt.cycle))
 ctx = flt.chart_context(ds, sources)
 fig_status = charts.build_status_bar_chart(selection, "cycle", "Itemised recommendations by status and UPR cycle", ctx,
