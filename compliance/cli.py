@@ -129,7 +129,7 @@ def cmd_import(args) -> int:
     from pathlib import Path
 
     from .importer import ImportFormatError, plan_import
-    from .store import MAX_UPLOAD_BYTES, commit, frame_to_csv
+    from .store import MAX_UPLOAD_BYTES, commit
 
     path = Path(args.file)
     if not path.is_file():
@@ -148,10 +148,7 @@ def cmd_import(args) -> int:
     report = plan.report
     blocked = bool(report.errors) and not args.skip_invalid
     if plan.changed and not args.dry_run and not blocked:
-        commit(ds.data_dir, {"recommendations.csv": frame_to_csv(plan.recommendations, "recommendations.csv"),
-                             "recommendation_states.csv": frame_to_csv(plan.recommendation_states, "recommendation_states.csv"),
-                             "sources.csv": frame_to_csv(plan.sources, "sources.csv")},
-               editor=args.editor, summary=f"import {path.name} ({report.format})")
+        commit(ds.data_dir, plan.tables(), editor=args.editor, summary=f"import {path.name} ({report.format})")
         report.applied = True
     out = report.as_dict() | {"seconds": round(time.perf_counter() - started, 3), "dry_run": args.dry_run}
     if args.json:

@@ -57,6 +57,11 @@ FILES: tuple[FileSpec, ...] = (
 )
 FILE_NAMES = tuple(f.name for f in FILES)
 
+
+def file_columns(name: str) -> list[str]:
+    """The columns of a data file, in order (its row model's fields)."""
+    return list(next(s for s in FILES if s.name == name).model.model_fields)
+
 #: Columns holding partial dates; each gets `<col>_start` and `<col>_end` timestamps.
 DATE_COLUMNS = {
     "sources.csv": ("published_date",),
@@ -111,6 +116,11 @@ class Dataset:
         if f"{name}.csv" in frames:
             return frames[f"{name}.csv"]
         raise AttributeError(name)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A copy of one file as written (its own columns, none of the loader's derived ones); missing = None."""
+        df = self.frames[name][file_columns(name)].copy()
+        return df.astype(object).where(df.notna(), None)
 
     @property
     def row_count(self) -> int:

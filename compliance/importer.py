@@ -312,6 +312,14 @@ class MergePlan:
     sources: pd.DataFrame
     changed: bool
 
+    def tables(self) -> dict[str, bytes]:
+        """The files to commit (compliance.store.commit) to apply this import."""
+        from .store import frame_to_csv
+
+        return {"recommendations.csv": frame_to_csv(self.recommendations, "recommendations.csv"),
+                "recommendation_states.csv": frame_to_csv(self.recommendation_states, "recommendation_states.csv"),
+                "sources.csv": frame_to_csv(self.sources, "sources.csv")}
+
 
 def _paragraph_response(responses: set[str]) -> str:
     responses = set(responses) - {None}
@@ -320,15 +328,6 @@ def _paragraph_response(responses: set[str]) -> str:
     if len(responses) == 1:
         return next(iter(responses))
     return "partially_supported"
-
-
-def _raw_frame(ds: Dataset, name: str) -> pd.DataFrame:
-    """The file as strings (what gets written back), without the loader's derived columns."""
-    from .data import FILES
-
-    spec = next(s for s in FILES if s.name == name)
-    df = ds.frames[name][list(spec.model.model_fields)].copy()
-    return df.astype(object).where(df.notna(), None)
 
 
 def plan_import(ds: Dataset, raw: bytes, *, name: str = "upload", fmt: str = "auto", state: str = "BLR",
@@ -348,9 +347,9 @@ def plan_import(ds: Dataset, raw: bytes, *, name: str = "upload", fmt: str = "au
     rows, errors, unmapped, other = parse(table, ds, state)
     report = ImportReport(format=fmt, rows_read=len(table), rows_for_other_states=other, errors=errors, unmapped=unmapped)
     report.skipped_rows = sorted({e["row"] for e in errors})
-    recs = _raw_frame(ds, "recommendations.csv")
-    states_df = _raw_frame(ds, "recommendation_states.csv")
-    sources = _raw_frame(ds, "sources.csv")
+    recs = ds.table("recommendations.csv")
+    states_df = ds.table("recommendation_states.csv")
+    sources = ds.table("sources.csv")
 
     # group rows into recommendations
     groups: dict[tuple, list[ImportedRecommendation]] = {}

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -21,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock
 
-from .data import FILE_NAMES, FILES, DataValidationError, Dataset, load_dataset
+from .data import FILE_NAMES, FILES, DataValidationError, Dataset, Problem, file_columns, load_dataset
 
 JOURNAL = ".commit-journal.json"
 AUDIT_LOG = "audit.log"
@@ -49,13 +50,9 @@ class CommitResult:
     audit: list[dict]
 
 
-def _columns(name: str) -> list[str]:
-    return list(next(s for s in FILES if s.name == name).model.model_fields)
-
-
 def frame_to_csv(df: pd.DataFrame, name: str) -> bytes:
     """Serialise a table in the file's own column order; numbers without '.0', missing as empty."""
-    out = df[_columns(name)].copy()
+    out = df[file_columns(name)].copy()
     for col in out.columns:
         if pd.api.types.is_float_dtype(out[col]) or str(out[col].dtype) in ("Int64", "Float64"):
             out[col] = out[col].map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v)))
@@ -119,7 +116,7 @@ def commit(root: str | os.PathLike, tables: dict[str, bytes], *, editor: str, su
         for name, content in tables.items():
             target = root / name
             old = pd.read_csv(target, dtype=str, keep_default_na=False) if target.exists() else None
-            new = pd.read_csv(__import__("io").BytesIO(content), dtype=str, keep_default_na=False)
+            new = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
             if target.exists() and target.read_bytes() == content:
                 continue
             if target.exists():
@@ -152,11 +149,6 @@ def next_id(existing, prefix: str, width: int = 3) -> str:
     return f"{prefix}{(max(nums) + 1 if nums else 1):0{width}d}"
 
 
-def raw_table(ds: Dataset, name: str) -> pd.DataFrame:
-    spec = next(s for s in FILES if s.name == name)
-    return ds.frames[name][list(spec.model.model_fields)].copy()
-
-
 def add_observation(root, ds: Dataset | None = None, *, criterion_id: str, observed_date: str, met: str,
                     source_ids: str, note: str | None, editor: str) -> tuple[str, CommitResult]:
     """Record one observation (validated by the same models and cross-checks as the files). The folder is
@@ -164,7 +156,7 @@ def add_observation(root, ds: Dataset | None = None, *, criterion_id: str, obser
     with writer_lock(root):
         recover(Path(root))
         current = load_dataset(root)
-        obs = raw_table(current, "observations.csv")
+        obs = current.table("observations.csv")
         oid = next_id(obs["observation_id"], "O")
         row = {"observation_id": oid, "criterion_id": criterion_id, "observed_date": observed_date, "met": met,
                "source_ids": source_ids, "note": note or None}
@@ -179,18 +171,16 @@ def merge_upload(ds: Dataset, name: str, upload: pd.DataFrame) -> tuple[pd.DataF
     skipped, rows with an existing id but other values replace it (reported as changed)."""
     if name not in ("observations.csv", "assessments.csv"):
         raise ValueError("uploads may add observations or assessments")
-    cols = _columns(name)
+    cols = file_columns(name)
     missing = [c for c in cols if c not in upload.columns]
     extra = [c for c in upload.columns if c not in cols]
     if missing or extra:
-        raise DataValidationError([__import__("compliance.data", fromlist=["Problem"]).Problem(
+        raise DataValidationError([Problem(
             f"upload for {name}", None, None,
             f"columns must be exactly {', '.join(cols)}" + (f"; missing {', '.join(missing)}" if missing else "")
             + (f"; unknown {', '.join(extra)}" if extra else ""))])
     key = cols[0]
-    current = raw_table(ds, name).astype(object)
-    current = current.where(current.notna(), "")
-    current = current.astype(str)
+    current = ds.table(name).fillna("").astype(str)
     upload = upload[cols].astype(str)
     cur = current.set_index(key)
     up = upload.set_index(key)

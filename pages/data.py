@@ -118,10 +118,7 @@ with tab_import:
             can_apply = plan.changed and (not r.errors or skip_invalid)
             if st.button("Apply import", type="primary", disabled=not can_apply, key="imp_apply"):
                 try:
-                    commit(root, {"recommendations.csv": frame_to_csv(plan.recommendations, "recommendations.csv"),
-                                  "recommendation_states.csv": frame_to_csv(plan.recommendation_states, "recommendation_states.csv"),
-                                  "sources.csv": frame_to_csv(plan.sources, "sources.csv")},
-                           editor=editor, summary=f"import {upload.name} ({r.format}) from the Data page")
+                    commit(root, plan.tables(), editor=editor, summary=f"import {upload.name} ({r.format}) from the Data page")
                     st.success("Imported. The dashboard now shows the new data.")
                 except DataValidationError as exc:
                     show_problems(exc)

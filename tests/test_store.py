@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 
 from compliance.data import DataValidationError, load_dataset
-from compliance.store import (AUDIT_LOG, BACKUPS, JOURNAL, add_observation, commit, frame_to_csv, merge_upload,
-                              raw_table, recover)
+from compliance.store import AUDIT_LOG, BACKUPS, JOURNAL, add_observation, commit, frame_to_csv, merge_upload, recover
 from conftest import ROOT
 
 
@@ -55,9 +54,9 @@ def test_invalid_observation_writes_nothing(data):
 
 def two_file_change(data):
     ds = load_dataset(data)
-    recs = raw_table(ds, "recommendations.csv")
+    recs = ds.table("recommendations.csv")
     recs.loc[0, "summary"] = "Changed summary"
-    obs = raw_table(ds, "observations.csv")
+    obs = ds.table("observations.csv")
     obs.loc[0, "note"] = "Changed note"
     return {"observations.csv": frame_to_csv(obs, "observations.csv"),
             "recommendations.csv": frame_to_csv(recs, "recommendations.csv")}
@@ -129,7 +128,7 @@ def test_concurrent_writers_do_not_interleave(data):
 
 def test_merge_upload_adds_changes_and_skips(data):
     ds = load_dataset(data)
-    cur = raw_table(ds, "observations.csv").astype(object)
+    cur = ds.table("observations.csv").astype(object)
     cur = cur.where(cur.notna(), "").astype(str)
     up = cur.head(2).copy()
     up.loc[up.index[1], "note"] = "corrected note"
