@@ -51,6 +51,7 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec("item_criteria.csv", m.ItemCriterion, ("item_id", "criterion_id")),
     FileSpec("observations.csv", m.Observation, ("observation_id",)),
     FileSpec("assessments.csv", m.Assessment, ("assessment_id",)),
+    FileSpec("evidence_searches.csv", m.EvidenceSearch, ("search_id",)),
     FileSpec("tallies.csv", m.Tally, ("tally_id",)),
     FileSpec("icc_events.csv", m.IccEvent, ("event_id",)),
     FileSpec("pledges.csv", m.Pledge, ("pledge_id",)),
@@ -69,6 +70,7 @@ DATE_COLUMNS = {
     "demands.csv": ("issued_date",),
     "observations.csv": ("observed_date",),
     "assessments.csv": ("assessed_date",),
+    "evidence_searches.csv": ("searched_date",),
     "tallies.csv": ("published_date",),
     "icc_events.csv": ("event_date",),
     "pledges.csv": ("pledged_date",),
@@ -411,6 +413,7 @@ def _cross_check(f: dict[str, pd.DataFrame], problems: list[Problem], warnings: 
     _check_refs(ic, "item_criteria.csv", "criterion_id", criteria, "criterion id (not in criteria.csv)", problems)
     _check_refs(f["observations.csv"], "observations.csv", "criterion_id", criteria, "criterion id (not in criteria.csv)", problems)
     _check_refs(f["assessments.csv"], "assessments.csv", "item_id", items, "item id (not a recommendation_id or demand_id)", problems)
+    _check_refs(f["evidence_searches.csv"], "evidence_searches.csv", "item_id", items, "item id (not a recommendation_id or demand_id)", problems)
 
     ev = f["icc_events.csv"]
     state_pos = ev["position"].isin(m.ICC_STATE_POSITIONS)

@@ -261,6 +261,19 @@ class Assessment(Record):
     source_ids: SourceIds
 
 
+class EvidenceSearch(Record):
+    """A documented search for evidence about an item: what was looked for, when, and what came of it. Lets the
+    dashboard tell "nobody has looked" from "looked, and nothing public was found"."""
+
+    search_id: Annotated[str, Field(pattern=r"^ES\d+$", description="an id like ES001")]
+    item_id: NonEmptyStr
+    searched_date: FullDate
+    searched_for: NonEmptyStr
+    result: Literal["nothing_found", "inconclusive"]
+    note: NonEmptyStr
+    source_ids: SourceIds | None = None
+
+
 class Tally(Record):
     tally_id: Annotated[str, Field(pattern=r"^T\d+$", description="an id like T001")]
     cycle: CycleNumber

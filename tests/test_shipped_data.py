@@ -17,7 +17,7 @@ DATA = ROOT / "data"
 
 
 def test_every_file_validates_and_is_not_empty(shipped):
-    assert len(shipped.frames) == len(FILES) == 16
+    assert len(shipped.frames) == len(FILES) == 17
     empty = [name for name, df in shipped.frames.items() if df.empty]
     assert empty == []
     assert shipped.row_count > 900
