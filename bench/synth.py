@@ -155,6 +155,8 @@ def build_tables(scale: float = 1.0, seed: int = 0) -> dict[str, pd.DataFrame]:
     n_themes = len(slugs)
 
     t: dict[str, pd.DataFrame] = {}
+    t["dataset.csv"] = pd.DataFrame({"state_under_review_iso3": [codes[sur[0]]], "title": ["SYNTHETIC benchmark corpus"],
+                                     "source_ids": ["BENCH01"], "note": ["not real data"]})
     t["sources.csv"] = pd.DataFrame({
         "source_id": [f"BENCH{i:02d}" for i in range(1, SOURCES + 1)],
         "producer": "bench generator",

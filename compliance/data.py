@@ -38,6 +38,7 @@ class FileSpec:
 
 #: Every file of the dataset, in load order. The key columns must be unique.
 FILES: tuple[FileSpec, ...] = (
+    FileSpec("dataset.csv", m.DatasetInfo, ("state_under_review_iso3",)),
     FileSpec("sources.csv", m.Source, ("source_id",)),
     FileSpec("themes.csv", m.Theme, ("theme_slug",)),
     FileSpec("theme_map_uprinfo.csv", m.ThemeMapping, ("uprinfo_issue",)),
@@ -123,6 +124,11 @@ class Dataset:
         """A copy of one file as written (its own columns, none of the loader's derived ones); missing = None."""
         df = self.frames[name][file_columns(name)].copy()
         return df.astype(object).where(df.notna(), None)
+
+    @property
+    def state_under_review(self) -> str:
+        """ISO3 of the state this dataset is about (dataset.csv); imports about another state are refused."""
+        return str(self.frames["dataset.csv"]["state_under_review_iso3"].iloc[0])
 
     @property
     def row_count(self) -> int:
@@ -379,7 +385,10 @@ def _cross_check(f: dict[str, pd.DataFrame], problems: list[Problem], warnings: 
             _check_refs(df, name, "recurrence_id", recurrences, "recurrence id (not in recurrences.csv)", problems)
     for name in ("theme_map_uprinfo.csv", "theme_map_uhri.csv"):
         _check_refs(f[name], name, "theme_slug", themes, "theme (not in themes.csv)", problems)
+    if len(f["dataset.csv"]) != 1:
+        problems.append(Problem("dataset.csv", None, None, f"must have exactly one row (the state under review); has {len(f['dataset.csv'])}"))
     for name, column, is_list in (
+        ("dataset.csv", "state_under_review_iso3", False),
         ("recommendation_states.csv", "state_iso3", False),
         ("demands.csv", "addressee_iso3", True),
         ("icc_events.csv", "actor_iso3", False),

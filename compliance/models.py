@@ -143,6 +143,15 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
+class DatasetInfo(Record):
+    """The one row that says what the dataset is about: its state under review, declared once in the data."""
+
+    state_under_review_iso3: Iso3
+    title: NonEmptyStr
+    source_ids: SourceIds
+    note: str | None = None
+
+
 class Source(Record):
     source_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", description="a short id like S01")]
     producer: NonEmptyStr
