@@ -17,11 +17,13 @@ import time
 from datetime import date
 
 import pandas as pd
+from filelock import Timeout as LockTimeout
 
 from . import metrics
-from .data import DATA_DIR_ENV, DataValidationError, load_dataset, resolve_data_dir, valid_iso3
+from .data import DataValidationError, valid_iso3
 from .models import STATUSES
 from .scoring import scored_items
+from .store import STORE_ENV, StoreError, open_store
 
 
 class UsageError(Exception):
@@ -43,11 +45,10 @@ def _date(value: str) -> date:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m compliance", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    data_help = f"data folder (default: ${DATA_DIR_ENV} or the bundled data/)"
     v = sub.add_parser("validate", help="check every row of every data file")
-    v.add_argument("--data", metavar="DIR", help=data_help)
+    _store_argument(v)
     s = sub.add_parser("summary", help="status counts and published tallies for a selection")
-    s.add_argument("--data", metavar="DIR", help=data_help)
+    _store_argument(s)
     s.add_argument("--cycle", type=int, help="UPR cycle 1-4 (demands have no cycle and are left out)")
     s.add_argument("--theme", help="theme slug, e.g. death-penalty")
     s.add_argument("--state", help="recommending (or addressed) state, ISO 3166 alpha-3, e.g. NOR")
@@ -56,8 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import", help="merge a UPR Info or UHRI export into the dataset")
     i.add_argument("file", help="the export (CSV or XLSX)")
     i.add_argument("--format", choices=("uprinfo", "uhri", "auto"), default="auto")
-    i.add_argument("--state", default="BLR", help="state under review, ISO3 (default BLR); rows about other states are skipped")
-    i.add_argument("--data", metavar="DIR", help=data_help)
+    i.add_argument("--state", default=None, help="state under review, ISO3 (default: the dataset's, data/dataset.csv); "
+                   "rows about other states are skipped; another state than the dataset's only with --dry-run")
+    _store_argument(i)
     i.add_argument("--dry-run", action="store_true", dest="dry_run", help="report what would change; write nothing")
     i.add_argument("--skip-invalid", action="store_true", dest="skip_invalid", help="import the valid rows of a file with errors")
     i.add_argument("--editor", default=os.environ.get("USER", "cli"), help="name recorded in the audit log")
@@ -65,11 +67,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _store_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", "--data", dest="store", metavar="FOLDER|URL",
+                        help=f"the data: a folder of CSV files or a postgresql:// address (default: ${STORE_ENV}, "
+                             "$COMPLIANCE_DATA_DIR or the bundled data/)")
+
+
+def open_args_store(args):
+    """The store named on the command line; opening it finishes any interrupted write before anything is read."""
+    try:
+        store = open_store(args.store)
+    except StoreError as exc:
+        raise UsageError(f"argument --store: {exc}") from None
+    return store
+
+
+def load_args_dataset(args, store=None):
+    store = store or open_args_store(args)
+    ds = store.load()
+    for note in store.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return ds
+
+
 def cmd_validate(args) -> int:
-    ds = load_dataset(args.data)
+    ds = load_args_dataset(args)
     for w in ds.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    print(f"ok: {len(ds.frames)} files, {ds.row_count} rows valid in {ds.data_dir}")
+    print(f"ok: {len(ds.frames)} files, {ds.row_count} rows valid in {ds.store.describe()}")
     return 0
 
 
@@ -97,7 +122,7 @@ def build_summary(ds, cycle=None, theme=None, state=None, as_of=None) -> dict:
 
 
 def cmd_summary(args) -> int:
-    ds = load_dataset(args.data)
+    ds = load_args_dataset(args)
     if args.cycle is not None and args.cycle not in set(ds.cycles["cycle"].astype(int)):
         raise UsageError(f"argument --cycle: no cycle {args.cycle}; the cycles are {', '.join(map(str, sorted(ds.cycles['cycle'].astype(int))))}")
     if args.theme is not None and args.theme not in set(ds.themes["theme_slug"]):
@@ -129,27 +154,40 @@ def cmd_import(args) -> int:
     from pathlib import Path
 
     from .importer import ImportFormatError, plan_import
-    from .store import MAX_UPLOAD_BYTES, commit
+    from .store import MAX_UPLOAD_BYTES
 
     path = Path(args.file)
     if not path.is_file():
-        raise UsageError(f"argument file: {args.file!r} does not exist")
+        raise UsageError(f"argument file: {args.file!r} does not exist or is not a file")
     if path.stat().st_size > MAX_UPLOAD_BYTES * 10:
         raise UsageError(f"argument file: {args.file!r} is larger than {MAX_UPLOAD_BYTES * 10 // 2**20} MiB")
-    state = args.state.upper()
+    store = open_args_store(args)
+    ds = load_args_dataset(args, store)
+    state = (args.state or ds.state_under_review).upper()
     if state not in valid_iso3():
         raise UsageError(f"argument --state: {args.state!r} is not an ISO 3166 alpha-3 code")
-    ds = load_dataset(args.data)
+    if state != ds.state_under_review and not args.dry_run:
+        raise UsageError(f"argument --state: this dataset is about {ds.state_under_review} (data/dataset.csv); a file "
+                         f"about {state} can be checked with --dry-run but never merged into it")
+    raw = path.read_bytes()
     started = time.perf_counter()
-    try:
-        plan = plan_import(ds, path.read_bytes(), name=path.name, fmt=args.format, state=state, skip_invalid=args.skip_invalid)
+    try:  # a first plan on the data as read, for the report (and to fail early on an unreadable file)
+        plan = plan_import(ds, raw, name=path.name, fmt=args.format, state=state, skip_invalid=args.skip_invalid)
     except ImportFormatError as exc:
         raise UsageError(str(exc)) from None
-    report = plan.report
-    blocked = bool(report.errors) and not args.skip_invalid
+    blocked = bool(plan.report.errors) and not args.skip_invalid
     if plan.changed and not args.dry_run and not blocked:
-        commit(ds.data_dir, plan.tables(), editor=args.editor, summary=f"import {path.name} ({report.format})")
-        report.applied = True
+        final = {}
+
+        def replan(current):  # inside the writers' lock, from the data as it is now
+            final["plan"] = plan_import(current, raw, name=path.name, fmt=args.format, state=state,
+                                        skip_invalid=args.skip_invalid)
+            return final["plan"].changes() if final["plan"].changed else None
+
+        result = store.apply(replan, editor=args.editor, summary=f"import {path.name} ({plan.report.format})")
+        plan = final["plan"]
+        plan.report.applied = result.changed
+    report = plan.report
     out = report.as_dict() | {"seconds": round(time.perf_counter() - started, 3), "dry_run": args.dry_run}
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False))
@@ -180,8 +218,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        if getattr(args, "data", None) is not None and not resolve_data_dir(args.data).is_dir():
-            raise UsageError(f"argument --data: {args.data!r} is not a folder")
         handler = {"validate": cmd_validate, "summary": cmd_summary, "import": cmd_import}[args.command]
         return handler(args)
     except UsageError as exc:
@@ -189,4 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except DataValidationError as exc:
         print(str(exc), file=sys.stderr)
+        return 1
+    except (StoreError, LockTimeout) as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 1

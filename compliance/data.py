@@ -7,7 +7,10 @@ missing: an unknown code stops the load.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -23,59 +26,22 @@ import pycountry
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import models as m
+from .schema import TABLE_NAMES, TABLES, TableSpec
+from .schema import spec as schema_spec
 
 #: Environment variable that points the app and the CLI at another data folder.
 DATA_DIR_ENV = "COMPLIANCE_DATA_DIR"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
-@dataclass(frozen=True)
-class FileSpec:
-    name: str
-    model: type[BaseModel]
-    key: tuple[str, ...]
-
-
-#: Every file of the dataset, in load order. The key columns must be unique.
-FILES: tuple[FileSpec, ...] = (
-    FileSpec("dataset.csv", m.DatasetInfo, ("state_under_review_iso3",)),
-    FileSpec("sources.csv", m.Source, ("source_id",)),
-    FileSpec("themes.csv", m.Theme, ("theme_slug",)),
-    FileSpec("theme_map_uprinfo.csv", m.ThemeMapping, ("uprinfo_issue",)),
-    FileSpec("theme_map_uhri.csv", m.ThemeKeyword, ("keyword", "theme_slug")),
-    FileSpec("cycles.csv", m.Cycle, ("cycle",)),
-    FileSpec("recurrences.csv", m.Recurrence, ("recurrence_id",)),
-    FileSpec("recommendations.csv", m.Recommendation, ("recommendation_id",)),
-    FileSpec("recommendation_states.csv", m.RecommendingState, ("recommendation_id", "state_iso3", "text_key")),
-    FileSpec("demands.csv", m.Demand, ("demand_id",)),
-    FileSpec("criteria.csv", m.Criterion, ("criterion_id",)),
-    FileSpec("item_criteria.csv", m.ItemCriterion, ("item_id", "criterion_id")),
-    FileSpec("observations.csv", m.Observation, ("observation_id",)),
-    FileSpec("assessments.csv", m.Assessment, ("assessment_id",)),
-    FileSpec("evidence_searches.csv", m.EvidenceSearch, ("search_id",)),
-    FileSpec("tallies.csv", m.Tally, ("tally_id",)),
-    FileSpec("icc_events.csv", m.IccEvent, ("event_id",)),
-    FileSpec("pledges.csv", m.Pledge, ("pledge_id",)),
-)
-FILE_NAMES = tuple(f.name for f in FILES)
+#: Every table, declared once in compliance.schema (kept here under its old name for the loader's callers).
+FILES = TABLES
+FILE_NAMES = TABLE_NAMES
 
 
 def file_columns(name: str) -> list[str]:
     """The columns of a data file, in order (its row model's fields)."""
-    return list(next(s for s in FILES if s.name == name).model.model_fields)
-
-#: Columns holding partial dates; each gets `<col>_start` and `<col>_end` timestamps.
-DATE_COLUMNS = {
-    "sources.csv": ("published_date",),
-    "cycles.csv": ("review_date", "hrc_adoption_date"),
-    "demands.csv": ("issued_date",),
-    "observations.csv": ("observed_date",),
-    "assessments.csv": ("assessed_date",),
-    "evidence_searches.csv": ("searched_date",),
-    "tallies.csv": ("published_date",),
-    "icc_events.csv": ("event_date",),
-    "pledges.csv": ("pledged_date",),
-}
+    return schema_spec(name).columns
 
 
 @dataclass(frozen=True)
@@ -110,7 +76,8 @@ class Dataset:
     """The validated dataset: one DataFrame per file plus derived tables."""
 
     frames: dict[str, pd.DataFrame]
-    data_dir: Path
+    store: Any = None  # the compliance.store.Store it was read from (None for tables validated in memory)
+    version: str = ""  # the store's version token when it was read
     warnings: list[str] = field(default_factory=list)
     items: pd.DataFrame = field(default_factory=pd.DataFrame)
 
@@ -138,9 +105,11 @@ class Dataset:
     def last_updated(self) -> pd.Timestamp | None:
         """Newest dated fact in the dataset (observation, assessment, event, pledge, demand or source)."""
         stamps = []
-        for name, cols in DATE_COLUMNS.items():
-            for col in cols:
-                s = self.frames[name][f"{col}_start"].dropna()
+        for t in TABLES:
+            for col in t.dates:
+                if col == "accessed_date" or col in t.future_dates:  # when we read a source is not a fact about Belarus
+                    continue
+                s = self.frames[t.name][f"{col}_start"].dropna()
                 if len(s):
                     stamps.append(s.max())
         return max(stamps) if stamps else None
@@ -227,22 +196,42 @@ def _field_description(model: type[BaseModel], field_name: str) -> str | None:
     return None
 
 
-def _read_file(path: Path, spec: FileSpec, problems: list[Problem]) -> pd.DataFrame | None:
-    name = spec.name
-    if not path.exists():
-        problems.append(Problem(name, None, None, f"file is missing from {path.parent}; every file in data/README.md is required"))
+#: Characters that have no place in a data cell (C0 controls other than tab, line feed and carriage return; DEL).
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def parse_table(t: TableSpec, content: bytes | None, problems: list[Problem]) -> pd.DataFrame | None:
+    """CSV bytes of one table -> a frame of stripped strings ('' for empty), or None with the problems recorded.
+    A structural problem (bad encoding, control character, unbalanced quote, wrong number of fields) is reported
+    once, at its line, instead of as hundreds of errors in the rows it shifts."""
+    name = t.name
+    if content is None:
+        problems.append(Problem(name, None, None, "file is missing; every file in data/README.md is required"))
+        return None
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        hint = " (it looks like UTF-16)" if content[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        problems.append(Problem(name, None, None, f"is not valid UTF-8{hint} ({exc.reason} at byte {exc.start}); save it as UTF-8"))
+        return None
+    bad = _CONTROL_RE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        problems.append(Problem(name, None, None, f"line {line} holds the control character U+{ord(bad.group()):04X}, "
+                                                  "which has no place in a data file; remove it"))
+        return None
+    structural = _structure_problem(text)
+    if structural:
+        problems.append(Problem(name, None, None, structural))
         return None
     try:
         # object columns: set/isin/unique on plain Python strings are much faster than on Arrow-backed ones
-        df = pd.read_csv(path, dtype=object, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(name, None, None, f"is not valid UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8"))
-        return None
+        df = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         problems.append(Problem(name, None, None, f"cannot be read as CSV: {str(exc).strip()}"))
         return None
     df.columns = [c.strip() for c in df.columns]
-    expected = list(spec.model.model_fields)
+    expected = t.columns
     missing = [c for c in expected if c not in df.columns]
     unknown = [c for c in df.columns if c not in expected]
     for c in missing:
@@ -251,11 +240,43 @@ def _read_file(path: Path, spec: FileSpec, problems: list[Problem]) -> pd.DataFr
         problems.append(Problem(name, None, c, "is not a known column; see data/README.md for the columns of this file"))
     if missing or unknown:
         return None
-    df = df.apply(lambda col: col.str.strip())
-    return df
+    return df.apply(lambda col: col.str.strip())
 
 
-def _columns_valid(df: pd.DataFrame, spec: FileSpec) -> bool:
+def _structure_problem(text: str) -> str | None:
+    """The first record whose number of fields differs from the header's, or a quote left open: one message
+    naming the line where the trouble starts. Checked with the csv module only when a quick count disagrees."""
+    if '"' not in text:
+        header_fields = text.split("\n", 1)[0].count(",")
+        counts = [ln.count(",") for ln in text.split("\n") if ln.strip()]
+        if all(c == header_fields for c in counts):
+            return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return "is empty; it needs at least its header row (see data/README.md)"
+    except csv.Error as exc:
+        return f"cannot be read as CSV: {exc}"
+    width = len(header)
+    start = 1
+    try:
+        for row in reader:
+            row_no = reader.line_num
+            if row and len(row) != width:
+                hint = ("a quote opened in this record is closed only later, or a cell holds an unquoted comma"
+                        if len(row) > width or any("\n" in c for c in row) else "a cell or a comma is missing")
+                return (f"line {start + 1}: expected {width} fields as in the header, found {len(row)} ({hint}); "
+                        "fix that line and the rows after it are read as before")
+            start = row_no
+    except csv.Error as exc:
+        return f"line {start + 1}: cannot be read as CSV ({exc}); look for an unbalanced quote"
+    if text.rstrip("\r\n").count('"') % 2:
+        return f"a quote opened after line {start} is never closed; look for an unbalanced quote there"
+    return None
+
+
+def _columns_valid(df: pd.DataFrame, spec: TableSpec) -> bool:
     """Fast path: validate each column's distinct values against its field type in one call per column.
     Row models have no cross-field validators, so a file whose columns all pass is valid row by row too."""
     for name, info in spec.model.model_fields.items():
@@ -278,7 +299,7 @@ def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter:
     return TypeAdapter(list[item])
 
 
-def _validate_rows(df: pd.DataFrame, spec: FileSpec, problems: list[Problem]) -> bool:
+def _validate_rows(df: pd.DataFrame, spec: TableSpec, problems: list[Problem]) -> bool:
     if _columns_valid(df, spec):
         return True
     # slow path, only for files with a problem: row-wise, so each message names its row and field
@@ -318,13 +339,23 @@ def _numeric_fields(model: type[BaseModel]) -> dict[str, str]:
     return out
 
 
-def _typed(df: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
-    """Turn the validated string frame into typed columns (numbers, None for empty)."""
+def _typed(df: pd.DataFrame, t: TableSpec, problems: list[Problem], today: pd.Timestamp) -> pd.DataFrame:
+    """Turn the validated string frame into typed columns (numbers, None for empty); dates must be real calendar
+    dates and, unless the schema allows it for the column, not later than today."""
     out = df.replace("", None)
-    for name, kind in _numeric_fields(spec.model).items():
+    for name, kind in _numeric_fields(t.model).items():
         out[name] = pd.to_numeric(out[name]).astype(kind)
-    for col in DATE_COLUMNS.get(spec.name, ()):
-        out[f"{col}_start"], out[f"{col}_end"] = partial_date_bounds(out[col])
+    for col in t.dates:
+        start, end = partial_date_bounds(out[col])
+        out[f"{col}_start"], out[f"{col}_end"] = start, end
+        given = out[col].notna()
+        for row in _rows_where(given & start.isna()):
+            problems.append(Problem(t.name, row, col, f"{out.at[row - 1, col]!r} is not a real calendar date; "
+                                                      "check the day and month (YYYY-MM-DD)"))
+        if col not in t.future_dates:
+            for row in _rows_where(given & (start > today)):
+                problems.append(Problem(t.name, row, col, f"{out.at[row - 1, col]!r} is after today "
+                                                          f"({today.date().isoformat()}); a fact cannot be dated in the future"))
     return out
 
 
@@ -335,20 +366,17 @@ def _rows_where(mask: pd.Series) -> Iterable[int]:
     return (int(i) + 1 for i in mask[mask].index)
 
 
-def _check_keys(df: pd.DataFrame, spec: FileSpec, problems: list[Problem]) -> None:
-    if not spec.key:
-        return
-    dup = df.duplicated(list(spec.key), keep="first")
+def _check_keys(df: pd.DataFrame, t: TableSpec, problems: list[Problem]) -> None:
+    dup = df.duplicated(list(t.key), keep="first")
     for row in _rows_where(dup):
-        values = ", ".join(str(df.iloc[row - 1][k]) for k in spec.key)
-        problems.append(Problem(spec.name, row, spec.key[0], f"duplicate id {values!r}; ids must be unique"))
+        values = ", ".join(str(df.iloc[row - 1][k]) for k in t.key if df.iloc[row - 1][k] is not None)
+        problems.append(Problem(t.name, row, t.key[0], f"duplicate id {values!r}; ids must be unique"))
 
 
 def _check_refs(
-    df: pd.DataFrame, file: str, column: str, allowed: set[str], what: str, problems: list[Problem], *, is_list: bool = False
+    col: pd.Series, file: str, column: str, allowed: set[str], what: str, problems: list[Problem], *, is_list: bool = False
 ) -> None:
-    """Every (non-empty) value of `column` must be in `allowed`. Checked on distinct cells, so it stays fast."""
-    col = df[column]
+    """Every (non-empty) value of `col` must be in `allowed`. Checked on distinct cells, so it stays fast."""
     cells = pd.unique(col.dropna().to_numpy(dtype=object))
     if not len(cells):
         return
@@ -366,42 +394,30 @@ def _check_refs(
 
 
 def _cross_check(f: dict[str, pd.DataFrame], problems: list[Problem], warnings: list[str]) -> None:
-    sources = set(f["sources.csv"]["source_id"])
-    themes = set(f["themes.csv"]["theme_slug"])
-    recurrences = set(f["recurrences.csv"]["recurrence_id"])
-    criteria = set(f["criteria.csv"]["criterion_id"])
-    recs = f["recommendations.csv"]
-    demands = f["demands.csv"]
-    items = set(recs["recommendation_id"]) | set(demands["demand_id"])
-    cycles = set(int(c) for c in f["cycles.csv"]["cycle"])
-    iso3 = valid_iso3()
+    # the declared references (compliance.schema): every value must exist where it points
+    iso3 = set(valid_iso3())
+    for t in TABLES:
+        for ref in t.references:
+            if ref.vocabulary == "iso3":
+                allowed = iso3
+            else:
+                allowed = set()
+                for table, column in ref.targets:
+                    allowed |= {str(v) for v in f[table][column].dropna()}
+            col = f[t.name][ref.column]
+            if col.dtype != object:  # numbers (a cycle) are compared as the text they were written as
+                col = col.astype("string").astype(object)
+            _check_refs(col, t.name, ref.column, allowed, ref.what, problems, is_list=ref.is_list)
 
-    for name, df in f.items():
-        if "source_ids" in df.columns:
-            _check_refs(df, name, "source_ids", sources, "source id (not in sources.csv)", problems, is_list=True)
-        if "themes" in df.columns:
-            _check_refs(df, name, "themes", themes, "theme (not in themes.csv)", problems, is_list=True)
-        if "recurrence_id" in df.columns and name != "recurrences.csv":
-            _check_refs(df, name, "recurrence_id", recurrences, "recurrence id (not in recurrences.csv)", problems)
-    for name in ("theme_map_uprinfo.csv", "theme_map_uhri.csv"):
-        _check_refs(f[name], name, "theme_slug", themes, "theme (not in themes.csv)", problems)
+    # rules across columns and tables that a reference cannot say
     if len(f["dataset.csv"]) != 1:
         problems.append(Problem("dataset.csv", None, None, f"must have exactly one row (the state under review); has {len(f['dataset.csv'])}"))
-    for name, column, is_list in (
-        ("dataset.csv", "state_under_review_iso3", False),
-        ("recommendation_states.csv", "state_iso3", False),
-        ("demands.csv", "addressee_iso3", True),
-        ("icc_events.csv", "actor_iso3", False),
-        ("pledges.csv", "donor_iso3", False),
-    ):
-        _check_refs(f[name], name, column, set(iso3), "ISO 3166 alpha-3 country code", problems, is_list=is_list)
-
-    _check_refs(recs, "recommendations.csv", "cycle", cycles, "cycle (not in cycles.csv)", problems)
-    prefix_cycle = recs["recommendation_id"].str.extract(r"^C(\d)-")[0].astype("Int64")
+    recs = f["recommendations.csv"]
+    demands = f["demands.csv"]
+    prefix_cycle = recs["recommendation_id"].str.extract(r"^C(\d+)-")[0].astype("Int64")
     for row in _rows_where((prefix_cycle != recs["cycle"]).fillna(False)):
         problems.append(Problem("recommendations.csv", row, "recommendation_id", f"id {recs.iloc[row-1]['recommendation_id']!r} does not start with C{recs.iloc[row-1]['cycle']}- (its cycle)"))
     rs = f["recommendation_states.csv"]
-    _check_refs(rs, "recommendation_states.csv", "recommendation_id", set(recs["recommendation_id"]), "recommendation id (not in recommendations.csv)", problems)
     without_states = set(recs["recommendation_id"]) - set(rs["recommendation_id"])
     for idx in recs.index[recs["recommendation_id"].isin(without_states)]:
         problems.append(Problem("recommendations.csv", int(idx) + 1, "recommendation_id", f"{recs.at[idx, 'recommendation_id']!r} has no recommending state in recommendation_states.csv"))
@@ -417,13 +433,6 @@ def _cross_check(f: dict[str, pd.DataFrame], problems: list[Problem], warnings: 
     for row in _rows_where(named & demands["addressee_iso3"].isna()):
         problems.append(Problem("demands.csv", row, "addressee_iso3", "is required when addressee is named_states; list the states' ISO3 codes"))
 
-    ic = f["item_criteria.csv"]
-    _check_refs(ic, "item_criteria.csv", "item_id", items, "item id (not a recommendation_id or demand_id)", problems)
-    _check_refs(ic, "item_criteria.csv", "criterion_id", criteria, "criterion id (not in criteria.csv)", problems)
-    _check_refs(f["observations.csv"], "observations.csv", "criterion_id", criteria, "criterion id (not in criteria.csv)", problems)
-    _check_refs(f["assessments.csv"], "assessments.csv", "item_id", items, "item id (not a recommendation_id or demand_id)", problems)
-    _check_refs(f["evidence_searches.csv"], "evidence_searches.csv", "item_id", items, "item id (not a recommendation_id or demand_id)", problems)
-
     ev = f["icc_events.csv"]
     state_pos = ev["position"].isin(m.ICC_STATE_POSITIONS)
     for row in _rows_where(state_pos & ev["actor_iso3"].isna()):
@@ -431,6 +440,12 @@ def _cross_check(f: dict[str, pd.DataFrame], problems: list[Problem], warnings: 
     pl = f["pledges.csv"]
     for row in _rows_where(pl["amount"].notna() & pl["currency"].isna()):
         problems.append(Problem("pledges.csv", row, "currency", "is required when an amount is given"))
+
+    sources = set(f["sources.csv"]["source_id"])
+    themes = set(f["themes.csv"]["theme_slug"])
+    recurrences = set(f["recurrences.csv"]["recurrence_id"])
+    criteria = set(f["criteria.csv"]["criterion_id"])
+    ic = f["item_criteria.csv"]
 
     # vocabulary entries that no row uses: a warning, not an error
     def used_in(series_list) -> set[str]:
@@ -521,26 +536,35 @@ def build_items(f: dict[str, pd.DataFrame]) -> pd.DataFrame:
 # --- entry point ---------------------------------------------------------------------------------
 
 
-def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
-    """Read and validate every file; raise DataValidationError listing every problem at once."""
-    root = resolve_data_dir(data_dir)
+def dataset_from_tables(contents: dict[str, bytes | None], *, store: Any = None, version: str = "",
+                        today: pd.Timestamp | None = None) -> Dataset:
+    """Validate a whole dataset given as CSV bytes per table (None = missing) and build the typed frames; raise
+    DataValidationError listing every problem at once. Every store reads through here, and every write validates
+    its would-be dataset here before anything is written."""
+    today = (today or pd.Timestamp.today()).normalize()
     problems: list[Problem] = []
-    if not root.is_dir():
-        raise DataValidationError([Problem(str(root), None, None, "data folder does not exist")])
     raw: dict[str, pd.DataFrame] = {}
-    for spec in FILES:
-        df = _read_file(root / spec.name, spec, problems)
-        if df is not None and _validate_rows(df, spec, problems):
-            raw[spec.name] = df
+    for t in TABLES:
+        df = parse_table(t, contents.get(t.name), problems)
+        if df is not None and _validate_rows(df, t, problems):
+            raw[t.name] = df
     if problems:
         raise DataValidationError(problems)
-    frames = {spec.name: _typed(raw[spec.name], spec) for spec in FILES}
-    for spec in FILES:
-        _check_keys(frames[spec.name], spec, problems)
+    frames = {t.name: _typed(raw[t.name], t, problems, today) for t in TABLES}
+    for t in TABLES:
+        _check_keys(frames[t.name], t, problems)
     warnings: list[str] = []
     _cross_check(frames, problems, warnings)
     if problems:
         raise DataValidationError(problems)
-    ds = Dataset(frames=frames, data_dir=root, warnings=warnings)
+    ds = Dataset(frames=frames, store=store, version=version, warnings=warnings)
     ds.items = build_items(frames)
     return ds
+
+
+def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
+    """Read and validate the dataset of a store (a data folder, or a postgresql:// address); default: the
+    configured store ($COMPLIANCE_STORE, $COMPLIANCE_DATA_DIR or the bundled data/)."""
+    from .store import open_store
+
+    return open_store(data_dir).load()

@@ -312,6 +312,11 @@ class MergePlan:
     sources: pd.DataFrame
     changed: bool
 
+    def changes(self) -> dict[str, pd.DataFrame]:
+        """The changed tables as written, for `Store.apply`."""
+        return {"recommendations.csv": self.recommendations, "recommendation_states.csv": self.recommendation_states,
+                "sources.csv": self.sources}
+
     def tables(self) -> dict[str, bytes]:
         """The files to commit (compliance.store.commit) to apply this import."""
         from .store import frame_to_csv

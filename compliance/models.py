@@ -7,10 +7,11 @@ arithmetic are checked column-wise in :mod:`compliance.data`.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 
 class Status(StrEnum):
@@ -100,6 +101,16 @@ CYCLE_YEARS = {1: 2010, 2: 2015, 3: 2020, 4: 2025}
 
 # --- named types -----------------------------------------------------------------------------
 
+
+def _whole_number_text(value):
+    """Cells are text: a whole number is written as digits ('1', not '1.0' or '1e0'), so a typo cannot pass."""
+    if isinstance(value, str) and not re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        raise ValueError("not a whole number")
+    return value
+
+
+WholeNumber = BeforeValidator(_whole_number_text)
+
 _DATE_RE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 _LIST_RE = r"^[^;]+(;[^;]+)*$"
 
@@ -112,8 +123,8 @@ Iso3List = Annotated[
     Field(pattern=r"^[A-Z]{3}(;[A-Z]{3})*$", description="ISO 3166-1 alpha-3 codes separated by ';'"),
 ]
 """One or more ISO3 codes separated by ';'."""
-CycleNumber = Annotated[int, Field(ge=1, le=4, description="a cycle number 1, 2, 3 or 4")]
-"""UPR cycle of Belarus: 1 (2010), 2 (2015), 3 (2020), 4 (2025)."""
+CycleNumber = Annotated[int, WholeNumber, Field(ge=1, le=99, description="a cycle number such as 1 (one of cycles.csv)")]
+"""A UPR cycle: 1 (2010), 2 (2015), ... The cycles that exist are the rows of cycles.csv."""
 PartialDate = Annotated[
     str, Field(pattern=_DATE_RE, description="a date YYYY-MM-DD, or YYYY-MM or YYYY when no more is known")
 ]
@@ -131,7 +142,7 @@ SlugList = Annotated[
     Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*(;[a-z0-9]+(-[a-z0-9]+)*)*$", description="slugs separated by ';'"),
 ]
 """One or more slugs separated by ';'."""
-Count = Annotated[int, Field(ge=0, description="a whole number of 0 or more")]
+Count = Annotated[int, WholeNumber, Field(ge=0, le=1_000_000, description="a whole number of 0 or more")]
 """A published count."""
 Response = Literal["supported", "supported_implemented", "partially_supported", "noted", "unknown"]
 StatusValue = Literal["implemented", "partial", "unfulfilled", "not_assessed"]
@@ -181,8 +192,8 @@ class ThemeKeyword(Record):
 
 class Cycle(Record):
     cycle: CycleNumber
-    review_year: Annotated[int, Field(ge=2008, le=2100, description="a year")]
-    wg_session: Annotated[int, Field(ge=1, description="a session number")] | None = None
+    review_year: Annotated[int, WholeNumber, Field(ge=2008, le=2100, description="a year")]
+    wg_session: Annotated[int, WholeNumber, Field(ge=1, le=999, description="a session number")] | None = None
     review_date: PartialDate | None = None
     hrc_adoption_date: PartialDate | None = None
     report_symbol: str | None = None
@@ -196,7 +207,7 @@ class Cycle(Record):
 
 
 class Recommendation(Record):
-    recommendation_id: Annotated[str, Field(pattern=r"^C[1-4]-[A-Za-z0-9.]+(-\d+)?$", description="an id like C1-98.16 or C2-NOR-1")]
+    recommendation_id: Annotated[str, Field(pattern=r"^C\d+-[A-Za-z0-9.]+(-\d+)?$", description="an id like C1-98.16 or C2-NOR-1")]
     cycle: CycleNumber
     paragraph: Annotated[str, Field(pattern=r"^\d+\.\d+$", description="a paragraph number like 98.16")] | None = None
     summary: NonEmptyStr
@@ -211,7 +222,7 @@ class RecommendingState(Record):
     recommendation_id: NonEmptyStr
     state_iso3: Iso3
     response: Response | None = None
-    action_category: Annotated[int, Field(ge=1, le=5, description="UPR Info action category 1-5")] | None = None
+    action_category: Annotated[int, WholeNumber, Field(ge=1, le=5, description="UPR Info action category 1-5")] | None = None
     text_key: Annotated[str, Field(pattern=r"^[0-9a-f]{12}$", description="12 hex digits (see compliance.importer.text_key)")] | None = None
     source_ids: SourceIds
 
@@ -248,7 +259,7 @@ class Criterion(Record):
 class ItemCriterion(Record):
     item_id: NonEmptyStr
     criterion_id: Slug
-    weight: Annotated[float, Field(gt=0, le=100, description="a positive weight")] = 1.0
+    weight: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False, description="a positive weight of at most 100")] = 1.0
 
 
 class Observation(Record):
@@ -317,7 +328,7 @@ class Pledge(Record):
     donor: NonEmptyStr
     donor_iso3: Iso3 | None = None
     recipient: NonEmptyStr
-    amount: Annotated[float, Field(gt=0, description="a positive number")] | None = None
+    amount: Annotated[float, Field(gt=0, lt=1e13, allow_inf_nan=False, description="a positive number below 10 trillion")] | None = None
     amount_qualifier: Literal["exact", "about", "at_least", "up_to", "more_than"] | None = None
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="an ISO 4217 currency code such as EUR")] | None = None
     pledged_date: PartialDate | None = None

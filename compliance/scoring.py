@@ -156,7 +156,7 @@ def status_history(ds: Dataset, item_id: str) -> pd.DataFrame:
     dates = set(ds.observations.loc[ds.observations["criterion_id"].isin(links["criterion_id"]), "observed_date_end"])
     dates |= set(ds.assessments.loc[ds.assessments["item_id"] == item_id, "assessed_date_end"])
     rows = []
-    sub = Dataset(frames=ds.frames, data_dir=ds.data_dir)
+    sub = Dataset(frames=ds.frames, store=ds.store, version=ds.version)
     sub.items = ds.items[ds.items["item_id"] == item_id]
     sub.__dict__["_observations_sorted"] = _sorted_observations(ds)
     for d in sorted(x for x in dates if pd.notna(x)):

@@ -1,9 +1,9 @@
 """Data (editors): import an export, upload observations/assessments, record one observation. Read-only unless
 an editor passphrase is configured outside the repository and entered."""
 
-import hmac
 import io
 import os
+import uuid
 
 import pandas as pd
 import streamlit as st
@@ -12,16 +12,19 @@ from ui.shared import ensure_routed
 
 ensure_routed()
 
-from compliance.data import DataValidationError, resolve_data_dir  # noqa: E402
+from filelock import Timeout as LockTimeout  # noqa: E402
+
+from compliance.data import DataValidationError  # noqa: E402
 from compliance.importer import ImportFormatError, plan_import  # noqa: E402
 from compliance.models import STATUSES  # noqa: E402
-from compliance.store import MAX_UPLOAD_BYTES, add_observation, commit, frame_to_csv, merge_upload  # noqa: E402
-from ui.shared import get_dataset, require_dataset  # noqa: E402
+from compliance.store import MAX_UPLOAD_BYTES, StoreError, add_observation, apply_upload, merge_upload  # noqa: E402
+from ui.auth import Throttle, passphrase_matches  # noqa: E402
+from ui.shared import current_store, get_dataset, require_dataset, show_table  # noqa: E402
 
 PASSPHRASE_ENV = "COMPLIANCE_EDITOR_PASSPHRASE"
 
 ds = require_dataset()
-root = resolve_data_dir()
+store = current_store()
 st.title("Data")
 st.caption(f"{len(ds.frames)} files, {ds.row_count} rows. "
            "Every change is validated as a whole before it is written, the previous version is kept as a backup, "
@@ -42,6 +45,26 @@ def show_problems(error: DataValidationError) -> None:
     st.code("\n".join(str(p) for p in error.problems[:50]), language=None)
 
 
+def write(action, success: str):
+    """Run one write through the store's write path; every failure is a message, and nothing is half-written."""
+    try:
+        result = action()
+    except DataValidationError as exc:
+        show_problems(exc)
+        return None
+    except (StoreError, LockTimeout) as exc:
+        st.error(f"Not saved: {exc}. Nothing was written; try again in a moment.", icon=":material/error:")
+        return None
+    st.success(success(result) if callable(success) else success)
+    return result
+
+
+@st.cache_resource
+def login_throttle() -> Throttle:
+    """One record of failed attempts per server process, shared by every browser session."""
+    return Throttle()
+
+
 _, load_error = get_dataset()
 if load_error is not None:
     st.warning("The files on disk are currently invalid (see the message above); fix them before editing.")
@@ -55,21 +78,39 @@ if not secret:
     st.stop()
 
 if not st.session_state.get("editor_ok"):
+    throttle = login_throttle()
+    session_key = st.session_state.setdefault("_login_session", uuid.uuid4().hex)
+    client = st.context.ip_address if isinstance(st.context.ip_address, str) else None
+    # per browser session and per client address (an unknown address is not one shared key: that would let one
+    # guesser lock every editor out)
+    keys = [f"session:{session_key}"] + ([f"client:{client}"] if client else [])
     with st.form("login"):
-        name = st.text_input("Your name (recorded in the audit log)", key="editor_name_input")
-        word = st.text_input("Editor passphrase", type="password", key="editor_pass_input")
-        if st.form_submit_button("Unlock editing"):
-            if name.strip() and hmac.compare_digest(word.encode(), secret.encode()):
-                st.session_state["editor_ok"] = True
-                st.session_state["editor_name"] = name.strip()
-                st.rerun()
-            else:
-                st.error("Wrong passphrase, or no name given.")
+        name = st.text_input("Your name (recorded in the audit log)", key="editor_name_input", max_chars=80)
+        word = st.text_input("Editor passphrase", type="password", key="editor_pass_input", max_chars=200)
+        submitted = st.form_submit_button("Unlock editing")
+    if submitted:
+        wait, locked = throttle.wait_s(keys)
+        if wait > 0:
+            st.error(("Too many wrong passphrases: editing is locked for this browser and address for "
+                      f"{wait / 60:.0f} more minute(s)." if locked else
+                      f"Please wait {wait:.0f} second(s) before trying again (each wrong passphrase doubles the wait)."),
+                     icon=":material/timer:")
+        elif name.strip() and passphrase_matches(word, secret):
+            throttle.succeed(keys)
+            st.session_state["editor_ok"] = True
+            st.session_state["editor_name"] = name.strip()
+            st.rerun()
+        else:
+            throttle.fail(keys, name=name.strip(), client=client or "unknown")
+            wait, _ = throttle.wait_s(keys)
+            st.error(f"Wrong passphrase, or no name given. You can try again in {wait:.0f} second(s).")
     st.stop()
 
 editor = st.session_state["editor_name"]
 st.success(f"Editing as **{editor}**.", icon=":material/edit:")
-st.caption(f"Data folder: `{root}`")
+st.caption(f"Store: `{store.describe()}` · dataset about {ds.state_under_review}")
+for note in store.notes:
+    st.info(f"When the data was opened: {note}", icon=":material/build:")
 tab_import, tab_upload, tab_obs = st.tabs(["Import an export", "Upload observations or assessments", "Record one observation"])
 
 
@@ -87,7 +128,10 @@ with tab_import:
                 "nothing is written until you apply.")
     c1, c2 = st.columns(2)
     fmt = c1.selectbox("Format", ["auto", "uprinfo", "uhri"], key="imp_fmt")
-    state = c2.text_input("State under review (ISO3)", value="BLR", key="imp_state").strip().upper()
+    state = c2.text_input("State under review (ISO3)", value=ds.state_under_review, key="imp_state", max_chars=3).strip().upper()
+    if state != ds.state_under_review:
+        st.warning(f"This dataset is about {ds.state_under_review}. A file about {state} can be previewed here but "
+                   "never applied.", icon=":material/block:")
     upload = st.file_uploader("Export file", type=["csv", "xlsx", "txt"], key="imp_file")
     skip_invalid = st.checkbox("Import the valid rows only (skip rows with errors)", key="imp_skip")
     raw = read_upload(upload)
@@ -106,22 +150,27 @@ with tab_import:
             if r.errors:
                 st.error(f"{len(r.errors)} problem(s) in {len(r.skipped_rows)} row(s)"
                          + ("; these rows will be left out." if skip_invalid else "; nothing will be imported unless you skip them."))
-                st.dataframe(pd.DataFrame(r.errors), hide_index=True, width="stretch", key="imp_errors")
+                show_table(pd.DataFrame(r.errors), width="stretch", key="imp_errors")
             if r.unmapped:
                 st.warning("Themes or issues with no mapping (add them to data/theme_map_*.csv): " + ", ".join(r.unmapped))
             if r.updated:
-                st.dataframe(pd.DataFrame(r.updated), hide_index=True, width="stretch", key="imp_updated")
+                show_table(pd.DataFrame(r.updated), width="stretch", key="imp_updated")
             new = plan.recommendations[plan.recommendations["recommendation_id"].isin(r.added_recommendations)]
             if len(new):
-                st.dataframe(new[["recommendation_id", "cycle", "paragraph", "summary", "response", "themes"]].head(200),
+                show_table(new[["recommendation_id", "cycle", "paragraph", "summary", "response", "themes"]].head(200),
                              hide_index=True, width="stretch", key="imp_preview")
-            can_apply = plan.changed and (not r.errors or skip_invalid)
+            can_apply = plan.changed and (not r.errors or skip_invalid) and state == ds.state_under_review
             if st.button("Apply import", type="primary", disabled=not can_apply, key="imp_apply"):
-                try:
-                    commit(root, plan.tables(), editor=editor, summary=f"import {upload.name} ({r.format}) from the Data page")
-                    st.success("Imported. The dashboard now shows the new data.")
-                except DataValidationError as exc:
-                    show_problems(exc)
+                final = {}
+
+                def replan(current, raw=raw, name=upload.name):  # inside the writers' lock, on the data as it is now
+                    final["plan"] = plan_import(current, raw, name=name, fmt=fmt, state=state, skip_invalid=skip_invalid)
+                    return final["plan"].changes() if final["plan"].changed else None
+
+                write(lambda: store.apply(replan, editor=editor, summary=f"import {upload.name} ({r.format}) from the Data page"),
+                      lambda res: (f"Imported: {len(final['plan'].report.added_recommendations)} recommendations added, "
+                                   f"{len(final['plan'].report.updated)} rows updated."
+                                   if res.changed else "Nothing to change: someone else imported this file meanwhile."))
             elif not plan.changed and not r.errors:
                 st.info("Nothing to change: everything in this file is already in the data.")
 
@@ -134,15 +183,12 @@ with tab_upload:
     if raw is not None:
         try:
             table = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            merged, counts = merge_upload(ds, kind, table)
+            _, counts = merge_upload(ds, kind, table)
             st.markdown(f"**{counts['added']} new**, **{counts['changed']} changed**, {counts['unchanged']} unchanged rows.")
-            st.dataframe(table.head(200), hide_index=True, width="stretch", key="up_preview")
+            show_table(table.head(200), width="stretch", key="up_preview")
             if st.button("Validate and apply", type="primary", key="up_apply", disabled=not (counts["added"] or counts["changed"])):
-                try:
-                    commit(root, {kind: frame_to_csv(merged, kind)}, editor=editor, summary=f"upload {upload.name}")
-                    st.success(f"Saved {kind}.")
-                except DataValidationError as exc:
-                    show_problems(exc)
+                write(lambda: apply_upload(store, kind, table, editor=editor, summary=f"upload {upload.name} into {kind}"),
+                      lambda res: f"Saved {kind}: {res[0]['added']} added, {res[0]['changed']} changed.")
         except DataValidationError as exc:
             show_problems(exc)
         except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
@@ -161,11 +207,8 @@ with tab_obs:
         note = st.text_area("What the source says, in your own words", key="obs_note")
         submitted = st.form_submit_button("Save observation", type="primary")
     if submitted:
-        try:
-            oid, _ = add_observation(root, criterion_id=criterion, observed_date=when.strip(), met=met,
-                                     source_ids=";".join(sources), note=note.strip() or None, editor=editor)
-            st.success(f"Saved as {oid}. The status of every item judged by '{criterion}' is updated.")
-        except DataValidationError as exc:
-            show_problems(exc)
+        write(lambda: add_observation(store, criterion_id=criterion, observed_date=when.strip(), met=met,
+                                      source_ids=";".join(sources), note=note.strip() or None, editor=editor),
+              lambda res: f"Saved as {res[0]}. The status of every item judged by '{criterion}' is updated.")
     st.caption(f"Statuses: {', '.join(STATUSES)}. A criterion must already exist (criteria.csv) and be linked to "
                "the item (item_criteria.csv) for the observation to count for it.")

@@ -10,7 +10,7 @@ ensure_routed()
 from compliance import charts, metrics  # noqa: E402
 from compliance.models import ADDRESSEE_LABELS, STATUS_LABELS, STATUSES  # noqa: E402
 from ui.downloads import briefing_pack_button, table_downloads  # noqa: E402
-from ui.shared import current_filters, get_scored, get_status_sources, require_dataset, show_chart, source_table, state_name  # noqa: E402
+from ui.shared import current_filters, get_scored, get_status_sources, require_dataset, show_chart, show_table, source_table, state_name  # noqa: E402
 
 ISSUER_LABELS = {
     "belarusian_civil_society": "Belarusian civil society",
@@ -57,7 +57,7 @@ table = pd.DataFrame({
     "summary": dem["summary"], "status": dem["status"].map(STATUS_LABELS), "basis": dem["basis"],
     "themes": dem["themes_text"], "sources": dem["source_ids"],
 })
-st.dataframe(table, hide_index=True, width="stretch", column_config={"summary": st.column_config.TextColumn(width="large")})
+show_table(table, width="stretch", column_config={"summary": st.column_config.TextColumn(width="large")})
 table_downloads(table, "demands", ctx.filters, as_of, "demands", [f"Filters: {ctx.filters}", f"Status as of {as_of}"])
 
 briefing_pack_button([fig_time, fig_addr, fig_issuer], {"demands": table}, filters=ctx.filters, as_of=as_of, page="demands",

@@ -10,7 +10,7 @@ ensure_routed()
 from compliance import charts, metrics  # noqa: E402
 from compliance.models import ICC_POSITION_LABELS  # noqa: E402
 from ui.downloads import briefing_pack_button, table_downloads  # noqa: E402
-from ui.shared import current_filters, require_dataset, show_chart, source_table, state_name  # noqa: E402
+from ui.shared import current_filters, require_dataset, show_chart, show_table, source_table, state_name  # noqa: E402
 
 ds = require_dataset()
 flt = current_filters()
@@ -49,7 +49,7 @@ table = pd.DataFrame({
 if flt.state:
     table = pd.concat([table[table["actor"].str.contains(state_name(flt.state), regex=False)], table[~table["actor"].str.contains(state_name(flt.state), regex=False)]])
     st.caption(f"Events about {state_name(flt.state)} first.")
-st.dataframe(table, hide_index=True, width="stretch", column_config={"what happened": st.column_config.TextColumn(width="large")})
+show_table(table, width="stretch", column_config={"what happened": st.column_config.TextColumn(width="large")})
 table_downloads(table, "icc-referral-events", "", as_of, "icc", [f"Events known by {as_of}"])
 st.caption("Undated events are listed but never used for a state's position. No state other than Lithuania "
            "has been found to have formally joined the referral.")

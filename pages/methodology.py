@@ -9,7 +9,7 @@ ensure_routed()
 
 from compliance import metrics  # noqa: E402
 from compliance.data import DataValidationError  # noqa: E402
-from ui.shared import current_filters, get_dataset, get_scored, require_dataset  # noqa: E402
+from ui.shared import current_filters, get_dataset, get_scored, require_dataset, show_table  # noqa: E402
 
 ds = require_dataset()
 flt = current_filters()
@@ -51,10 +51,10 @@ cov_table = pd.DataFrame({
     "with a status": cov["assessed"],
     "published tallies": cov["tallies"],
 })
-st.dataframe(cov_table, hide_index=True, width="stretch")
+show_table(cov_table, width="stretch")
 cyc = ds.cycles[["cycle", "review_date", "wg_session", "report_symbol", "hrc_adoption_date", "total_recommendations",
                  "supported", "partially_supported", "supported_implemented", "noted", "source_ids", "note"]]
-st.dataframe(cyc.astype("string").fillna("unknown"), hide_index=True, width="stretch")
+show_table(cyc.astype("string").fillna("unknown"), width="stretch")
 
 st.header("Validation status")
 _, error = get_dataset()
@@ -68,6 +68,6 @@ for w in ds.warnings:
 
 st.header("Every source")
 src = ds.sources[["source_id", "producer", "title", "published_date", "url", "citation", "note"]]
-st.dataframe(src, hide_index=True, width="stretch", column_config={"url": st.column_config.LinkColumn("address")})
+show_table(src, width="stretch", column_config={"url": st.column_config.LinkColumn("address")})
 st.caption("Summaries in this dataset are written in our own words. The data files and their column documentation "
            "are in the project's data/ folder (data/README.md).")

@@ -9,7 +9,7 @@ ensure_routed()
 
 from compliance import charts, metrics  # noqa: E402
 from ui.downloads import briefing_pack_button, table_downloads  # noqa: E402
-from ui.shared import current_filters, require_dataset, show_chart, source_table  # noqa: E402
+from ui.shared import current_filters, require_dataset, show_chart, show_table, source_table  # noqa: E402
 
 ds = require_dataset()
 flt = current_filters()
@@ -36,7 +36,7 @@ shown_totals = pd.DataFrame({
     "pledges without an amount": totals["without_amount"],
 })
 st.markdown("**Totals per original currency** (never converted, never added across currencies)")
-st.dataframe(shown_totals, hide_index=True, key="pledge_totals",
+show_table(shown_totals, key="pledge_totals",
              column_config={"sum of amounts": st.column_config.NumberColumn(format="%,.0f")})
 
 sources = {s for v in p["source_ids"] for s in v.split(";")}
@@ -53,7 +53,7 @@ table = pd.DataFrame({
     "amount": p["amount"], "qualifier": p["amount_qualifier"], "currency": p["currency"], "purpose": p["purpose"],
     "accountability": p["accountability"], "kind": p["kind"], "sources": p["source_ids"], "note": p["note"],
 })
-st.dataframe(table, hide_index=True, width="stretch", column_config={"amount": st.column_config.NumberColumn(format="%,.0f")})
+show_table(table, width="stretch", column_config={"amount": st.column_config.NumberColumn(format="%,.0f")})
 missing = table[table["amount"].isna()]
 if len(missing):
     st.caption("Listed without an amount (the source states none): " + ", ".join(missing["id"] + " " + missing["donor"]))

@@ -9,7 +9,7 @@ ensure_routed()
 from compliance import charts, metrics  # noqa: E402
 from compliance.models import RESPONSE_LABELS  # noqa: E402
 from ui.downloads import briefing_pack_button  # noqa: E402
-from ui.shared import current_filters, get_scored, get_status_sources, require_dataset, show_chart, source_table, theme_labels  # noqa: E402
+from ui.shared import current_filters, get_scored, get_status_sources, require_dataset, show_chart, show_table, source_table, theme_labels  # noqa: E402
 
 ds = require_dataset()
 flt = current_filters()
@@ -44,7 +44,7 @@ st.subheader("Recurring recommendations")
 st.caption("The same ask made in several cycles (and by civil society), with its status each time.")
 rec_all = metrics.filter_items(scored, theme=flt.theme, state=flt.state)
 recurring = metrics.recurrence_table(rec_all, ds.recurrences)
-st.dataframe(recurring, hide_index=True, width="stretch")
+show_table(recurring, width="stretch")
 
 briefing_pack_button(
     [fig_cycle, fig_heat, fig_resp],

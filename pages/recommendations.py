@@ -11,7 +11,7 @@ from compliance import metrics  # noqa: E402
 from compliance.models import RESPONSE_LABELS, RESPONSES, STATUS_LABELS, STATUSES  # noqa: E402
 from compliance.scoring import evidence_timeline, status_history, status_sources  # noqa: E402
 from ui.downloads import table_downloads  # noqa: E402
-from ui.shared import current_filters, get_scored, require_dataset, sources_expander, state_name  # noqa: E402
+from ui.shared import current_filters, get_scored, require_dataset, show_table, sources_expander, state_name  # noqa: E402
 
 ds = require_dataset()
 flt = current_filters()
@@ -44,7 +44,7 @@ table = pd.DataFrame({
     "basis": rows["basis"],
     "themes": rows["themes_text"],
 })
-event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="rec_table",
+event = show_table(table, width="stretch", on_select="rerun", selection_mode="single-row", key="rec_table",
                      column_config={"summary": st.column_config.TextColumn(width="large")})
 table_downloads(table, "recommendations", flt.describe(ds), flt.as_of.date().isoformat(), "recs",
                 [f"Filters: {flt.describe(ds)}; response: {response or 'any'}; status: {status or 'any'}; text: {text or '-'}",
@@ -72,26 +72,26 @@ if pick:
                    f"({STATUS_LABELS[item['evidence_status']]}). The judgement is shown; both are kept.")
     states_rows = ds.recommendation_states[ds.recommendation_states["recommendation_id"] == pick]
     with st.expander("Per recommending state (UPR Info action category, response)"):
-        st.dataframe(states_rows[["state_iso3", "response", "action_category", "source_ids"]], hide_index=True)
+        show_table(states_rows[["state_iso3", "response", "action_category", "source_ids"]])
     timeline = evidence_timeline(ds, pick)
     crit = ds.item_criteria[ds.item_criteria["item_id"] == pick].merge(ds.criteria, on="criterion_id")
     st.markdown("**Criteria** (what must be true for it to count as implemented)")
     if crit.empty:
         st.caption("No criteria defined yet: no source has been linked to judge this recommendation, so it is not assessed.")
     else:
-        st.dataframe(crit[["criterion_id", "description", "weight"]], hide_index=True, width="stretch")
+        show_table(crit[["criterion_id", "description", "weight"]], width="stretch")
         st.markdown("**Evidence timeline**")
-        st.dataframe(timeline[["observed_date", "criterion_id", "met", "note", "source_ids"]], hide_index=True, width="stretch")
+        show_table(timeline[["observed_date", "criterion_id", "met", "note", "source_ids"]], width="stretch")
         hist = status_history(ds, pick)
         if len(hist):
             hist["status"] = hist["status"].map(STATUS_LABELS)
             hist["as_of"] = hist["as_of"].dt.date
             st.markdown("**Status history**")
-            st.dataframe(hist, hide_index=True)
+            show_table(hist)
     assessments = ds.assessments[ds.assessments["item_id"] == pick]
     if len(assessments):
         st.markdown("**Assessments**")
-        st.dataframe(assessments[["assessed_date", "assessor", "status", "rationale", "source_ids"]], hide_index=True, width="stretch")
+        show_table(assessments[["assessed_date", "assessor", "status", "rationale", "source_ids"]], width="stretch")
     if isinstance(item["recurrence_id"], str):
         same = scored[(scored["recurrence_id"] == item["recurrence_id"]) & (scored["item_id"] != pick)]
         label = ds.recurrences.set_index("recurrence_id").at[item["recurrence_id"], "label"]

@@ -11,7 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from compliance.charts import ChartContext
-from compliance.data import DataValidationError, Dataset, FILE_NAMES, load_dataset, resolve_data_dir
+from compliance.data import DataValidationError, Dataset
+from compliance.export import neutralise_frame
+from compliance.store import Store, configured_store_spec, open_store
 from compliance.scoring import scored_items
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,25 +44,22 @@ def ensure_routed() -> None:
         st.rerun()
 
 
-# --- data -----------------------------------------------------------------------------------------
+# --- data ---------------------------------------------------------------------------------------------
 
 
-def data_signature(root: Path) -> tuple:
-    """Changes whenever a data file changes, so the cache reloads edited data."""
-    sig = []
-    for name in FILE_NAMES:
-        p = root / name
-        try:
-            st_ = p.stat()
-            sig.append((name, st_.st_mtime_ns, st_.st_size))
-        except FileNotFoundError:
-            sig.append((name, None, None))
-    return tuple(sig)
+@st.cache_resource
+def _store(spec: str) -> Store:
+    return open_store(spec)
 
 
-@st.cache_resource(show_spinner="Loading and validating the data…")
-def _load(root: str, signature: tuple) -> Dataset:
-    return load_dataset(root)
+def current_store() -> Store:
+    """The configured store ($COMPLIANCE_STORE, $COMPLIANCE_DATA_DIR or data/), one object per server process."""
+    return _store(configured_store_spec())
+
+
+@st.cache_resource(show_spinner="Loading and validating the data…", max_entries=4)
+def _load(spec: str, version: str) -> Dataset:
+    return _store(spec).load()
 
 
 @st.cache_resource
@@ -69,38 +68,41 @@ def _last_good() -> dict:
 
 
 def get_dataset() -> tuple[Dataset | None, DataValidationError | None]:
-    """The validated dataset (cached), or the last good one plus the error when the files on disk are invalid."""
-    root = resolve_data_dir()
+    """The validated dataset (cached per store version: an edit made anywhere shows on the next rerun), or the
+    last good one plus the error when the stored data is invalid."""
+    spec = configured_store_spec()
     try:
-        ds = _load(str(root), data_signature(root))
+        ds = _load(spec, _store(spec).version())
     except DataValidationError as exc:
-        return _last_good().get(str(root)), exc
-    _last_good()[str(root)] = ds
+        return _last_good().get(spec), exc
+    _last_good()[spec] = ds
     return ds, None
 
 
+def _key(ds: Dataset) -> tuple[str, str]:
+    return configured_store_spec(), ds.version
+
+
 @st.cache_resource(max_entries=32)
-def _scored(root: str, signature: tuple, as_of: str) -> pd.DataFrame:
-    ds = _load(root, signature)
-    return scored_items(ds, as_of)
+def _scored(spec: str, version: str, as_of: str) -> pd.DataFrame:
+    return scored_items(_load(spec, version), as_of)
 
 
 def get_scored(ds: Dataset, as_of: pd.Timestamp) -> pd.DataFrame:
     """Scored items at a date (cached per data version and date); treat as read-only."""
-    root = str(ds.data_dir)
     try:
-        return _scored(root, data_signature(ds.data_dir), as_of.date().isoformat())
-    except DataValidationError:
+        return _scored(*_key(ds), as_of.date().isoformat())
+    except DataValidationError:  # serving the last good data: compute directly
         return scored_items(ds, as_of)
 
 
 @st.cache_resource(max_entries=64)
-def _sources(root: str, signature: tuple, as_of: str, filters: tuple) -> list[str]:
+def _sources(spec: str, version: str, as_of: str, filters: tuple) -> list[str]:
     from compliance.metrics import filter_items
     from compliance.scoring import status_sources
 
-    ids = filter_items(_scored(root, signature, as_of), **dict(filters))["item_id"]
-    return status_sources(_load(root, signature), as_of, ids)
+    ids = filter_items(_scored(spec, version, as_of), **dict(filters))["item_id"]
+    return status_sources(_load(spec, version), as_of, ids)
 
 
 def get_status_sources(ds: Dataset, as_of: pd.Timestamp, **filters) -> list[str]:
@@ -109,7 +111,7 @@ def get_status_sources(ds: Dataset, as_of: pd.Timestamp, **filters) -> list[str]
     from compliance.scoring import status_sources
 
     try:
-        return _sources(str(ds.data_dir), data_signature(ds.data_dir), as_of.date().isoformat(), tuple(sorted(filters.items())))
+        return _sources(*_key(ds), as_of.date().isoformat(), tuple(sorted(filters.items())))
     except DataValidationError:  # serving the last good data: compute directly
         return status_sources(ds, as_of, filter_items(scored_items(ds, as_of), **filters)["item_id"])
 
@@ -246,7 +248,14 @@ def show_chart(fig, key: str, ds: Dataset) -> None:
     chart_downloads(fig, key, ds)
 
 
+def show_table(df: pd.DataFrame, **kwargs):
+    """st.dataframe with every formula-like cell (=, +, -, @ ...) neutralised, so the table's own "Download as
+    CSV" is as safe in a spreadsheet as our CSV/XLSX buttons. Every public table goes through here."""
+    kwargs.setdefault("hide_index", True)
+    return st.dataframe(neutralise_frame(df), **kwargs)
+
+
 def sources_expander(ds: Dataset, source_ids, label: str = "Sources for this page") -> None:
     with st.expander(label):
-        st.dataframe(source_table(ds, source_ids), hide_index=True, width="stretch",
-                     column_config={"url": st.column_config.LinkColumn("address")})
+        show_table(source_table(ds, source_ids), width="stretch",
+                   column_config={"url": st.column_config.LinkColumn("address")})
