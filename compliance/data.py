@@ -259,20 +259,20 @@ def _structure_problem(text: str) -> str | None:
     except csv.Error as exc:
         return f"cannot be read as CSV: {exc}"
     width = len(header)
-    start = 1
+    previous_end = reader.line_num
+    start = previous_end + 1
     try:
         for row in reader:
-            row_no = reader.line_num
+            start, previous_end = previous_end + 1, reader.line_num
             if row and len(row) != width:
                 hint = ("a quote opened in this record is closed only later, or a cell holds an unquoted comma"
                         if len(row) > width or any("\n" in c for c in row) else "a cell or a comma is missing")
-                return (f"line {start + 1}: expected {width} fields as in the header, found {len(row)} ({hint}); "
+                return (f"line {start}: expected {width} fields as in the header, found {len(row)} ({hint}); "
                         "fix that line and the rows after it are read as before")
-            start = row_no
     except csv.Error as exc:
-        return f"line {start + 1}: cannot be read as CSV ({exc}); look for an unbalanced quote"
-    if text.rstrip("\r\n").count('"') % 2:
-        return f"a quote opened after line {start} is never closed; look for an unbalanced quote there"
+        return f"line {start}: cannot be read as CSV ({exc}); look for an unbalanced quote"
+    if text.count('"') % 2:
+        return f"line {start}: a quote opened in this record is never closed; close it (or double it: \"\")"
     return None
 
 

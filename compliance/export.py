@@ -8,6 +8,7 @@ kept browser lazily, serialise exports with a lock, and cache the bytes per figu
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import html
 import io
@@ -134,10 +135,12 @@ def _plain(v):
 def table_csv(df: pd.DataFrame, header_lines: list[str] | None = None) -> bytes:
     """CSV (UTF-8 with BOM so spreadsheets read accents) with formula-like cells neutralised."""
     buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
     for line in header_lines or ():
-        # comment lines start with '#', so a spreadsheet never reads them as formulas
-        buf.write("# " + " ".join(str(line).lstrip("# ").split()) + "\n")
-    neutralise_frame(df).to_csv(buf, index=False)
+        # one quoted cell per comment line, starting with '#': a comma in it cannot split off a cell that a
+        # spreadsheet would read as a formula
+        writer.writerow(["# " + " ".join(str(line).lstrip("# ").split())])
+    neutralise_frame(df).to_csv(buf, index=False, lineterminator="\n")
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

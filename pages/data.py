@@ -102,8 +102,10 @@ if not st.session_state.get("editor_ok"):
             st.rerun()
         else:
             throttle.fail(keys, name=name.strip(), client=client or "unknown")
-            wait, _ = throttle.wait_s(keys)
-            st.error(f"Wrong passphrase, or no name given. You can try again in {wait:.0f} second(s).")
+            wait, locked = throttle.wait_s(keys)
+            st.error("Wrong passphrase, or no name given. " + (
+                f"Too many wrong passphrases: editing is locked for this browser and address for {wait / 60:.0f} minute(s)."
+                if locked else f"You can try again in {wait:.0f} second(s)."))
     st.stop()
 
 editor = st.session_state["editor_name"]

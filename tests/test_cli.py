@@ -103,3 +103,46 @@ def test_bad_arguments_get_one_line(capsys, args, message):
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("error: ") and message in err
     assert "Traceback" not in err
+
+
+def snapshot(root):
+    return {p.name: p.read_bytes() for p in root.iterdir() if p.is_file()}
+
+
+def test_a_file_about_another_state_is_refused_and_nothing_changes(tmp_path, capsys):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns(".*", "audit.log"))
+    export = tmp_path / "POL_export.csv"
+    export.write_text("To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\n"
+                      "Poland,EEG,EU,Test ask to Poland,Norway,WEOG,,Accepted,4,Justice,41\n")
+    before = snapshot(data)
+    code, out, err = run(capsys, "import", str(export), "--state", "POL", "--data", str(data))
+    assert code == 2 and "this dataset is about BLR" in err and "--dry-run" in err
+    assert snapshot(data) == before
+    # a dry run may read it, and says what it holds
+    code, out, err = run(capsys, "import", str(export), "--state", "POL", "--data", str(data), "--dry-run", "--json")
+    assert code == 0 and json.loads(out)["recommendations"] == 1
+    assert snapshot(data) == before
+    # without --state the dataset's own state applies: the Polish row is about another state and skipped
+    code, out, err = run(capsys, "import", str(export), "--data", str(data), "--json")
+    assert code == 0 and json.loads(out)["rows_for_other_states"] == 1
+    assert snapshot(data) == before
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda root: (root / "pledges.csv").unlink() or (root / "pledges.csv").mkdir(), "is a folder, not a file"),
+    (lambda root: (root / "criteria.csv").write_text("criterion_id,description\nx,\"open quote\ny,z\n"),
+     "a quote opened in this record is never closed"),
+])
+def test_broken_folders_get_a_message_not_a_traceback(tmp_path, capsys, make, message):
+    root = write_dataset(tmp_path / "d")
+    make(root)
+    code, out, err = run(capsys, "validate", "--data", str(root))
+    assert code == 1 and message in err and "Traceback" not in err
+
+
+def test_import_of_a_folder_is_a_usage_error(tmp_path, capsys):
+    code, out, err = run(capsys, "import", str(tmp_path))
+    assert code == 2 and "is not a file" in err

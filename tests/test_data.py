@@ -63,10 +63,53 @@ BROKEN = [
     ("response disagrees with states",
      lambda t: t["recommendations.csv"][0].update(response="supported"),
      "data/recommendations.csv, row 1, field \"response\": expected 'noted'"),
+    # impossible values: a date that is no day of the calendar, a fact in the future, numbers that are not finite
+    # or not whole, text with control characters
+    ("no such day",
+     lambda t: t["observations.csv"].append(obs("O1", "moratorium", "2021-02-30", "yes")),
+     "data/observations.csv, row 1, field \"observed_date\": '2021-02-30' is not a real calendar date"),
+    ("fact in the future",
+     lambda t: t["observations.csv"].append(obs("O1", "moratorium", "2099-01-01", "yes")),
+     "data/observations.csv, row 1, field \"observed_date\": '2099-01-01' is after today"),
+    ("infinite amount",
+     lambda t: t["pledges.csv"].append(pledge(amount="1e309")),
+     'data/pledges.csv, row 1, field "amount": expected a positive number below 10 trillion'),
+    ("not a number",
+     lambda t: t["pledges.csv"].append(pledge(amount="nan")),
+     'data/pledges.csv, row 1, field "amount": expected a positive number below 10 trillion'),
+    ("cycle written as a decimal",
+     lambda t: t["recommendations.csv"][0].update(cycle="1.0"),
+     'data/recommendations.csv, row 1, field "cycle": expected a cycle number'),
+    ("unknown cycle",
+     lambda t: t["recommendations.csv"][1].update(recommendation_id="C7-GBR-1", cycle=7),
+     "data/recommendations.csv, row 2, field \"cycle\": unknown cycle (not in cycles.csv) '7'"),
+    ("control character",
+     lambda t: t["criteria.csv"][0].update(description="A moratorium\x00 is in force"),
+     "data/criteria.csv: line 2 holds the control character U+0000"),
+    ("amount without currency",
+     lambda t: t["pledges.csv"].append(pledge(currency="")),
+     'data/pledges.csv, row 1, field "currency": is required when an amount is given'),
+    ("state position without a state",
+     lambda t: t["icc_events.csv"].append(icc_event(actor_iso3="")),
+     'data/icc_events.csv, row 1, field "actor_iso3": a state position (joined) needs the state\'s ISO3 code'),
+    ("second state under review",
+     lambda t: t["dataset.csv"].append(dict(t["dataset.csv"][0], state_under_review_iso3="POL")),
+     "data/dataset.csv: must have exactly one row"),
     ("named states without codes",
      lambda t: t["demands.csv"][0].update(addressee="named_states"),
      'data/demands.csv, row 1, field "addressee_iso3": is required when addressee is named_states'),
 ]
+
+
+def pledge(**kw) -> dict:
+    return {"pledge_id": "P001", "donor": "Norway", "donor_iso3": "NOR", "recipient": "Test", "amount": "1000",
+            "amount_qualifier": "exact", "currency": "NOK", "pledged_date": "2021", "purpose": "test",
+            "accountability": "yes", "kind": "pledge", "source_ids": SRC, "note": "", **kw}
+
+
+def icc_event(**kw) -> dict:
+    return {"event_id": "I001", "event_date": "2024-10-01", "actor": "Poland", "actor_iso3": "POL",
+            "position": "joined", "summary": "test", "source_ids": SRC, "note": "", **kw}
 
 
 @pytest.mark.parametrize("name,mutate,expected", BROKEN, ids=[b[0] for b in BROKEN])
@@ -97,6 +140,32 @@ def test_missing_file_and_column(tmp_path):
     assert any(m.startswith("data/pledges.csv: file is missing") for m in msgs)
     assert any(m.startswith('data/criteria.csv, field "description": column is missing') for m in msgs)
     assert any(m.startswith('data/criteria.csv, field "descr": is not a known column') for m in msgs)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a quote opened and never closed: one message at its line, not one per shifted row
+    ('criterion_id,description\nmoratorium,"A moratorium\nno-executions,No executions\n',
+     "data/criteria.csv: line 2: a quote opened in this record is never closed"),
+    # one row with an extra field
+    ("criterion_id,description\nmoratorium,A moratorium,extra\nno-executions,No executions\n",
+     "data/criteria.csv: line 2: expected 2 fields as in the header, found 3"),
+])
+def test_a_broken_csv_structure_is_one_message_at_its_line(tmp_path, text, expected):
+    root = write_dataset(tmp_path / "data")
+    (root / "criteria.csv").write_text(text)
+    with pytest.raises(DataValidationError) as exc:
+        load_dataset(root)
+    msgs = [str(p) for p in exc.value.problems]
+    assert len(msgs) == 1 and msgs[0].startswith(expected), msgs
+
+
+def test_a_folder_named_like_a_data_file_is_a_message(tmp_path):
+    root = write_dataset(tmp_path / "data")
+    (root / "pledges.csv").unlink()
+    (root / "pledges.csv").mkdir()
+    with pytest.raises(DataValidationError) as exc:
+        load_dataset(root)
+    assert "is a folder, not a file" in str(exc.value)
 
 
 def test_not_utf8(tmp_path):

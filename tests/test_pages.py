@@ -267,3 +267,64 @@ def test_data_page_import_with_errors_offers_nothing_to_apply(monkeypatch, tmp_p
     at.file_uploader(key="imp_file").set_value(("uprinfo_errors.csv", raw, "text/csv")).run()
     assert any("3 problem(s) in 3 row(s)" in e.value for e in at.error)
     assert next(b for b in at.button if b.label == "Apply import").disabled
+
+
+def test_the_link_notice_goes_once_the_user_picks_a_valid_value():
+    at = app("pages/recommendations.py", cycle="9")
+    assert any("cycle='9'" in w.value for w in at.sidebar.warning)
+    at.sidebar.selectbox(key="cycle").select("1").run()
+    assert not any("cycle='9'" in w.value for w in at.sidebar.warning)
+
+
+def test_a_very_long_link_value_is_dropped_and_not_echoed_whole():
+    at = app("pages/recommendations.py", theme="x" * 20_000)
+    no_errors(at)
+    [notice] = [w.value for w in at.sidebar.warning]
+    assert "theme='xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'… (20,000 characters) is too long" in notice
+    assert len(notice) < 300
+
+
+def test_formula_like_cells_are_neutralised_in_every_public_table(tmp_path, monkeypatch):
+    """A table's own "Download as CSV" exports cells as shown: imported text such as =HYPERLINK(...) must not
+    reach a spreadsheet as a formula."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns(".*"))
+    rec = data / "recommendations.csv"
+    rec.write_text(rec.read_text().replace("Consider acceding to the disability rights convention (CRPD).",
+                                           '"=HYPERLINK(""http://evil.example"",""CRPD"")"', 1))
+    monkeypatch.setenv("COMPLIANCE_DATA_DIR", str(data))
+    at = app("pages/recommendations.py")
+    no_errors(at)
+    table = at.dataframe[0].value
+    cell = table.loc[table["id"] == "C1-97.2", "summary"].iloc[0]
+    assert cell == "'=HYPERLINK(\"http://evil.example\",\"CRPD\")"
+    shown = [str(v) for df in at.dataframe for col in df.value.columns for v in df.value[col]]
+    assert not any(v.startswith(("=", "+", "@")) for v in shown)
+
+
+def wrong_try(at: AppTest, word: str = "wrong") -> AppTest:
+    at.text_input(key="editor_name_input").input("Mallory")
+    at.text_input(key="editor_pass_input").input(word)
+    return at.button[0].click().run()
+
+
+def test_passphrase_guessing_meets_a_growing_delay_then_a_lockout(monkeypatch, tmp_path, caplog):
+    import ui.auth
+
+    monkeypatch.setattr(ui.auth, "LOCKOUT_AFTER", 3)
+    data, at = data_app(monkeypatch, tmp_path, "correct horse")
+    wrong_try(at)
+    assert any("Wrong passphrase" in e.value and "try again in 1 second" in e.value for e in at.error)
+    # at once again: refused without even comparing, however right the passphrase
+    wrong_try(at, "correct horse")
+    assert any("Please wait" in e.value for e in at.error)
+    assert "editor_ok" not in at.session_state or not at.session_state["editor_ok"]
+    monkeypatch.setattr(ui.auth, "DELAYS_S", (0,))
+    wrong_try(at)
+    wrong_try(at)
+    assert any("locked" in e.value for e in at.error)
+    wrong_try(at, "correct horse")  # locked out: the right passphrase does not open it either
+    assert any("locked" in e.value for e in at.error)
+    assert not at.session_state["editor_ok"] if "editor_ok" in at.session_state else True
+    refused = [r.getMessage() for r in caplog.records if r.name == "compliance.editor_login"]
+    assert len(refused) == 3 and all("Mallory" in r and "correct horse" not in r and "wrong" not in r for r in refused)

@@ -151,3 +151,15 @@ def test_no_synthetic_content_in_data():
         assert not re.search(r"lorem ipsum|synthetic|placeholder", text), path.name
         checked += 1
     assert checked == len(FILES)
+
+
+def test_every_shipped_file_is_in_the_one_canonical_form_writers_produce(shipped):
+    """Every writer serialises through frame_to_csv; a file in another form (CRLF, extra quotes, '1.0') would make
+    the next write rewrite every line and hide the real change in the diff."""
+    from compliance.store import frame_to_csv
+
+    checked = 0
+    for spec in FILES:
+        assert frame_to_csv(shipped.table(spec.name), spec.name) == (DATA / spec.name).read_bytes(), spec.name
+        checked += 1
+    assert checked == len(FILES)

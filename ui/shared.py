@@ -200,29 +200,54 @@ def sidebar_filters(ds: Dataset) -> Filters:
             st.caption(state_name(state))
         as_of = st.date_input("Status as of", value=pd.Timestamp.today().date(), min_value=pd.Timestamp("2010-01-01").date(),
                               max_value=pd.Timestamp.today().date(), key="as_of", bind="query-params", format="YYYY-MM-DD")
-        notices = st.session_state.get("_param_notices")
+        notices = st.session_state.get("_param_notices", {})
+        for key, value in (("cycle", cycle), ("theme", theme), ("state", state)):
+            if value is not None:  # the user picked a valid value: the link is valid for it now
+                notices.pop(key, None)
         if notices:
-            st.warning("Ignored in the link: " + "; ".join(notices), icon=":material/link_off:")
+            st.warning("Ignored in the link: " + "; ".join(notices.values()), icon=":material/link_off:")
     return Filters(int(cycle) if cycle else None, theme, state, pd.Timestamp(as_of))
 
 
+#: Longest value a link parameter may have; longer ones are dropped (a search text or an id is far shorter).
+MAX_PARAM_CHARS = 200
+
+
+def shown_value(value: str, limit: int = 40) -> str:
+    """A link value as a notice shows it: quoted, and cut short when long."""
+    value = str(value)
+    return repr(value) if len(value) <= limit else repr(value[:limit]) + f"… ({len(value):,} characters)"
+
+
 def _notice_invalid_params(valid: dict[str, list[str]]) -> None:
-    notices = []
+    """Say once, visibly, which link parameters were ignored. Streamlit drops an invalid bound value from the
+    address after the first run, so the notice is kept (per parameter) until the link holds a valid value for it:
+    as soon as the user picks one, it goes."""
+    kept: dict[str, str] = st.session_state.setdefault("_param_notices", {})
     params = st.query_params
+    for key in list(params.keys()):
+        value = params.get(key) or ""
+        if len(value) > MAX_PARAM_CHARS:
+            kept[key] = f"{key}={shown_value(value)} is too long"
+            del params[key]
     for key, options in valid.items():
         value = params.get(key)
-        if value not in (None, "") and value not in options:
-            notices.append(f"{key}={value!r} is not a known {key}")
+        if value in (None, ""):
+            continue
+        if value in options:
+            kept.pop(key, None)
+        else:
+            kept[key] = f"{key}={shown_value(value)} is not a known {key}"
     raw_date = params.get("as_of")
     if raw_date not in (None, ""):
         try:
             d = pd.Timestamp(raw_date)
             if not (pd.Timestamp("2010-01-01") <= d <= pd.Timestamp.today()):
-                notices.append(f"as_of={raw_date!r} is outside 2010-01-01 to today")
+                kept["as_of"] = f"as_of={shown_value(raw_date)} is outside 2010-01-01 to today"
+            else:
+                kept.pop("as_of", None)
         except (ValueError, TypeError):
-            notices.append(f"as_of={raw_date!r} is not a date (use YYYY-MM-DD)")
-    if notices:
-        st.session_state["_param_notices"] = notices
+            kept["as_of"] = f"as_of={shown_value(raw_date)} is not a date (use YYYY-MM-DD)"
 
 
 def current_filters() -> Filters:
