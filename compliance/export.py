@@ -8,7 +8,6 @@ kept browser lazily, serialise exports with a lock, and cache the bytes per figu
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import html
 import io
@@ -135,11 +134,11 @@ def _plain(v):
 def table_csv(df: pd.DataFrame, header_lines: list[str] | None = None) -> bytes:
     """CSV (UTF-8 with BOM so spreadsheets read accents) with formula-like cells neutralised."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
     for line in header_lines or ():
-        # one quoted cell per comment line, starting with '#': a comma in it cannot split off a cell that a
-        # spreadsheet would read as a formula
-        writer.writerow(["# " + " ".join(str(line).lstrip("# ").split())])
+        # comment lines start with '#' and hold no comma or quote, so each stays one cell: nothing after a comma can
+        # become a cell that a spreadsheet would run as a formula (and pandas' comment="#" still skips them)
+        text = " ".join(str(line).lstrip("# ").split()).replace(",", ";").replace('"', "'")
+        buf.write("# " + text + "\n")
     neutralise_frame(df).to_csv(buf, index=False, lineterminator="\n")
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 

@@ -323,6 +323,16 @@ class IccEvent(Record):
     note: str | None = None
 
 
+class ExchangeRate(Record):
+    """A yearly average rate: units of `currency` per 1 euro, from a cited official table."""
+
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="an ISO 4217 currency code such as NOK")]
+    year: Annotated[int, WholeNumber, Field(ge=1999, le=2100, description="a year from 1999 (the euro's first)")]
+    rate_per_eur: Annotated[float, Field(gt=0, lt=1e6, allow_inf_nan=False, description="a positive rate (units per euro)")]
+    source_ids: SourceIds
+    note: str | None = None
+
+
 class Pledge(Record):
     pledge_id: Annotated[str, Field(pattern=r"^P\d+$", description="an id like P001")]
     donor: NonEmptyStr

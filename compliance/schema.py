@@ -107,6 +107,7 @@ TABLES: tuple[TableSpec, ...] = (
               references=(_iso3("actor_iso3"), _sources())),
     TableSpec("pledges.csv", m.Pledge, ("pledge_id",), dates=("pledged_date",),
               references=(_iso3("donor_iso3"), _sources())),
+    TableSpec("exchange_rates.csv", m.ExchangeRate, ("currency", "year"), references=(_sources(),)),
 )
 
 TABLE_NAMES: tuple[str, ...] = tuple(t.name for t in TABLES)

@@ -17,7 +17,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from compliance.schema import TABLES  # noqa: E402
-from compliance.store import open_store  # noqa: E402
+from compliance.store import _cell, open_store  # noqa: E402
 
 
 def read(path: Path) -> pd.DataFrame | None:
@@ -46,7 +46,7 @@ def main() -> int:
             was = was if was is not None else theirs.iloc[0:0]
             key = list(t.key)
             mine = current.table(t.name).astype(object)
-            mine = mine.where(mine.notna(), "").astype(str)
+            mine = mine.map(_cell)
             theirs = theirs.reindex(columns=t.columns, fill_value="")
             was = was.reindex(columns=t.columns, fill_value="")
             was_rows = {tuple(r) for r in was.itertuples(index=False)}

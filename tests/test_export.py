@@ -3,6 +3,7 @@ concurrent exports, and the no-browser path."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import threading
@@ -65,6 +66,12 @@ def test_xlsx_cells_are_text_not_formulas():
     assert ws["A2"].value == "'=1+1" and ws["A2"].data_type == "s"
     assert ws["B3"].value == 2
     assert wb["README"]["A2"].value == "note"
+
+
+def test_comment_lines_stay_one_cell_starting_with_a_hash():
+    raw = export.table_csv(pd.DataFrame({"a": [1]}), ["Filters: x,=HYPERLINK(\"http://evil\"),+cmd"]).decode("utf-8-sig")
+    first = next(csv.reader(io.StringIO(raw)))
+    assert first == ["# Filters: x;=HYPERLINK('http://evil');+cmd"]
 
 
 def test_table_csv_neutralises():
