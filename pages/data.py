@@ -198,7 +198,8 @@ with tab_upload:
 
 with tab_obs:
     items = list(ds.items["item_id"])
-    item = st.selectbox("Item (recommendation or demand)", items, key="obs_item")
+    item = st.selectbox("Item (recommendation or demand)", items, key="obs_item",
+                        on_change=lambda: st.session_state.pop("obs_criterion", None))  # offer the new item's criteria first
     with st.form("obs_form", clear_on_submit=False):
         linked = list(ds.item_criteria.loc[ds.item_criteria["item_id"] == item, "criterion_id"])
         others = [c for c in ds.criteria["criterion_id"] if c not in linked]

@@ -119,7 +119,7 @@ def pledge_total(at: AppTest, currency: str) -> float:
 
 def test_pledges_accountability_toggle_changes_totals():
     at = app("pages/pledges.py")
-    assert pledge_total(at, "NOK") == 54_500_000  # P001 4m + P005 20m + P006 30m + P007 0.5m
+    assert pledge_total(at, "NOK") == 70_500_000  # P001 4m + P005 20m + P006 30m + P007 0.5m + P037 10m + P039 6m
     at.toggle(key="pl_acc").set_value(True).run()
     no_errors(at)
     assert pledge_total(at, "NOK") == 4_000_000  # only Norway's pledge to the IAPB
