@@ -3,6 +3,10 @@
     python -m compliance validate [--data DIR]
     python -m compliance summary [--data DIR] [--cycle N] [--theme SLUG] [--state ISO3] [--as-of DATE] [--json]
     python -m compliance import [--format uprinfo|uhri|auto] FILE [--state ISO3] [--data DIR] [--dry-run] [--skip-invalid] [--json]
+    python -m compliance store copy --from FOLDER|URL --to FOLDER|URL
+    python -m compliance store history|restore COMMIT_ID [--store FOLDER|URL]
+
+Every command takes --store (alias --data): a data folder or a postgresql:// address ($COMPLIANCE_STORE).
 
 Bad arguments get one line on stderr and exit code 2; invalid data gets the full problem list and exit 1.
 """
@@ -64,6 +68,21 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--skip-invalid", action="store_true", dest="skip_invalid", help="import the valid rows of a file with errors")
     i.add_argument("--editor", default=os.environ.get("USER", "cli"), help="name recorded in the audit log")
     i.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    st = sub.add_parser("store", help="copy the dataset between stores; list or restore its history")
+    st_sub = st.add_subparsers(dest="store_command", required=True, parser_class=_Parser)
+    c = st_sub.add_parser("copy", help="copy a whole validated dataset from one store to another (one change set)")
+    c.add_argument("--from", dest="source", required=True, metavar="FOLDER|URL", help="where to read")
+    c.add_argument("--to", dest="target", required=True, metavar="FOLDER|URL",
+                   help="where to write (a new folder is created; a database gets its tables)")
+    c.add_argument("--editor", default=os.environ.get("USER", "cli"), help="name recorded in the audit log")
+    h = st_sub.add_parser("history", help="the change sets of a store, newest first")
+    _store_argument(h)
+    h.add_argument("--limit", type=int, default=20)
+    h.add_argument("--json", action="store_true")
+    r = st_sub.add_parser("restore", help="make the data as it was right after a change set (itself a new change set)")
+    _store_argument(r)
+    r.add_argument("commit_id", help="a commit id from `store history`")
+    r.add_argument("--editor", default=os.environ.get("USER", "cli"), help="name recorded in the audit log")
     return parser
 
 
@@ -214,11 +233,51 @@ def cmd_import(args) -> int:
     return 1 if blocked else 0
 
 
+def cmd_store(args) -> int:
+    from pathlib import Path
+
+    from .store import is_database_url
+
+    if args.store_command == "copy":
+        try:
+            source = open_store(args.source)
+        except StoreError as exc:
+            raise UsageError(f"argument --from: {exc}") from None
+        ds = source.load()  # only a valid dataset is copied
+        if not is_database_url(args.target):
+            Path(args.target).mkdir(parents=True, exist_ok=True)
+        try:
+            target = open_store(args.target)
+        except StoreError as exc:
+            raise UsageError(f"argument --to: {exc}") from None
+        result = target.replace_all(source.read_contents(), editor=args.editor,
+                                    summary=f"copy of the dataset from {source.describe()}")
+        print(f"copied {len(ds.frames)} tables, {ds.row_count} rows from {source.describe()} to {target.describe()}"
+              + (f" (change set {result.commit_id}: {len(result.files)} tables changed)" if result.changed else " (already the same)"))
+        return 0
+    store = open_args_store(args)
+    if args.store_command == "history":
+        entries = store.history(args.limit)
+        if args.json:
+            print(json.dumps(entries, indent=2, ensure_ascii=False))
+            return 0
+        for e in entries:
+            files = ", ".join(f"{n} +{f['rows_added']}/~{f['rows_changed']}/-{f['rows_removed']}" for n, f in e["files"].items())
+            print(f"{e['commit_id']}  {e['when'][:19]}  {e['editor']}: {e['summary']}  [{files}]")
+        if not entries:
+            print(f"no change sets recorded in {store.describe()}")
+        return 0
+    result = store.restore(args.commit_id, editor=args.editor)
+    print(f"restored the version of {args.commit_id}" + (f" as change set {result.commit_id} ({', '.join(result.files)})"
+                                                          if result.changed else " (the data was already that version)"))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        handler = {"validate": cmd_validate, "summary": cmd_summary, "import": cmd_import}[args.command]
+        handler = {"validate": cmd_validate, "summary": cmd_summary, "import": cmd_import, "store": cmd_store}[args.command]
         return handler(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)

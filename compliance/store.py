@@ -114,6 +114,13 @@ def _cells(content: bytes) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
+def _same_cells(a: bytes, b: bytes) -> bool:
+    try:
+        return _cells(a).equals(_cells(b))
+    except (ValueError, pd.errors.ParserError):
+        return False
+
+
 def count_changes(name: str, old: bytes | None, new: bytes) -> dict:
     """Rows added, changed and removed between two versions of a table, matched by its primary key."""
     key = list(table_spec(name).key)
@@ -175,15 +182,16 @@ class Store:
         """A token that changes with every committed change (cheap: read on every dashboard rerun)."""
         raise NotImplementedError
 
-    def _transaction(self, plan: Plan, *, editor: str, summary: str) -> CommitResult:  # pragma: no cover
+    def _transaction(self, plan: Plan, *, editor: str, summary: str,
+                     allow_invalid_current: bool = False) -> CommitResult:  # pragma: no cover - interface
         raise NotImplementedError
 
     def history(self, limit: int | None = None) -> list[dict]:  # pragma: no cover - interface
         """Committed change sets, newest first: commit_id, when, editor, summary, files with row counts."""
         raise NotImplementedError
 
-    def contents_at(self, commit_id: str) -> dict[str, bytes]:  # pragma: no cover - interface
-        """Every table as it was right after the change set `commit_id`."""
+    def _blob(self, name: str, digest: str) -> bytes | None:  # pragma: no cover - interface
+        """A version of a table kept by checksum (None if it is not kept)."""
         raise NotImplementedError
 
     # shared behaviour -------------------------------------------------------------------------
@@ -203,9 +211,46 @@ class Store:
 
     def restore(self, commit_id: str, *, editor: str) -> CommitResult:
         """Make the data as it was right after `commit_id`, as a new change set (so the restore is audited and
-        can itself be undone)."""
+        can itself be undone). Works even when the current data is invalid: restoring is how it is mended."""
         target = self.contents_at(commit_id)
-        return self.apply(lambda current: target, editor=editor, summary=f"restore the version of commit {commit_id}")
+        return self.replace_all(target, editor=editor, summary=f"restore the version of commit {commit_id}")
+
+    def replace_all(self, contents: Mapping[str, bytes | None], *, editor: str, summary: str) -> CommitResult:
+        """Make every table exactly `contents` (a copy from another store, a restore), validated whole, as one
+        audited change set; the current data need not be valid."""
+        wanted = {name: content for name, content in contents.items() if content is not None}
+        return self._transaction(lambda current: wanted, editor=editor, summary=summary, allow_invalid_current=True)
+
+    def contents_at(self, commit_id: str) -> dict[str, bytes]:
+        """Every table as it was right after the change set `commit_id`: for each table, the version its latest
+        change up to then wrote, else the version its first later change found, else the current one."""
+        entries = list(reversed(self.history()))  # oldest first
+        ids = [e["commit_id"] for e in entries]
+        if commit_id not in ids:
+            raise StoreError(f"no change set {commit_id!r} in the history of {self.describe()}")
+        at = ids.index(commit_id)
+        current = self.read_contents()
+        out = {}
+        for name in TABLE_NAMES:
+            digest = None
+            for e in reversed(entries[: at + 1]):
+                if name in e.get("files", {}):
+                    digest = e["files"][name]["after"]
+                    break
+            if digest is None:
+                for e in entries[at + 1:]:
+                    if name in e.get("files", {}):
+                        digest = e["files"][name]["before"]
+                        break
+            if digest is None:
+                if current.get(name) is not None:
+                    out[name] = current[name]
+                continue
+            content = self._blob(name, digest)
+            if content is None:
+                raise StoreError(f"the version of {name} at {commit_id} is not kept any more in {self.describe()}")
+            out[name] = content
+        return out
 
     def _validated_change(self, current_contents: dict[str, bytes | None], changes: Changes | None
                           ) -> tuple[dict[str, bytes], Dataset | None]:
@@ -218,8 +263,12 @@ class Store:
         new = {}
         for name, value in changes.items():
             content = _as_bytes(name, value)
-            if current_contents.get(name) != content:
-                new[name] = content
+            old = current_contents.get(name)
+            if old == content:
+                continue
+            if old is not None and _same_cells(old, content):  # another store's spelling of the same rows
+                continue
+            new[name] = content
         if not new:
             return {}, None
         ds = dataset_from_tables({**current_contents, **new}, store=self)
@@ -234,6 +283,15 @@ class Store:
             files[name] = {**count_changes(name, old, content), "before": sha(old) if old is not None else None,
                            "after": sha(content)}
         return {"commit_id": commit_id, "when": _now(), "editor": editor, "summary": summary, "files": files}
+
+
+def _current_dataset(store: Store, contents: dict[str, bytes | None], allow_invalid: bool) -> Dataset | None:
+    try:
+        return dataset_from_tables(contents, store=store, version=store.version())
+    except DataValidationError:
+        if allow_invalid:
+            return None
+        raise
 
 
 def _new_commit_id() -> str:
@@ -339,11 +397,11 @@ class CsvFolderStore(Store):
 
     # writing ------------------------------------------------------------------------------------
 
-    def _transaction(self, plan: Plan, *, editor: str, summary: str) -> CommitResult:
+    def _transaction(self, plan: Plan, *, editor: str, summary: str, allow_invalid_current: bool = False) -> CommitResult:
         with self._lock:
             self.recover()
             current_contents = self._read_files()
-            current = dataset_from_tables(current_contents, store=self, version=self.version())
+            current = _current_dataset(self, current_contents, allow_invalid_current)
             new, ds = self._validated_change(current_contents, plan(current))
             if not new:
                 return CommitResult(dataset=current)
@@ -445,34 +503,9 @@ class CsvFolderStore(Store):
         entries.reverse()
         return entries[:limit] if limit else entries
 
-    def contents_at(self, commit_id: str) -> dict[str, bytes]:
-        entries = list(reversed(self.history()))  # oldest first
-        ids = [e["commit_id"] for e in entries]
-        if commit_id not in ids:
-            raise StoreError(f"no change set {commit_id!r} in {self.root / AUDIT_LOG}")
-        at = ids.index(commit_id)
-        current = self._read_files()
-        out = {}
-        for name in TABLE_NAMES:
-            digest = None
-            for e in reversed(entries[: at + 1]):  # the latest change of this table up to that commit
-                if name in e.get("files", {}):
-                    digest = e["files"][name]["after"]
-                    break
-            if digest is None:  # not changed up to then: as it was before its first later change
-                for e in entries[at + 1:]:
-                    if name in e.get("files", {}):
-                        digest = e["files"][name]["before"]
-                        break
-            if digest is None:
-                if current[name] is not None:
-                    out[name] = current[name]
-                continue
-            path = self.root / BACKUPS / f"{name}.{digest[:16]}"
-            if not path.exists():
-                raise StoreError(f"the version of {name} at {commit_id} is not in {self.root / BACKUPS} any more")
-            out[name] = path.read_bytes()
-        return out
+    def _blob(self, name: str, digest: str) -> bytes | None:
+        path = self.root / BACKUPS / f"{name}.{digest[:16]}"
+        return path.read_bytes() if path.exists() else None
 
 
 # --- choosing a store ----------------------------------------------------------------------------------
