@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test validate chromium bench clean
+.PHONY: run test validate chromium postgresql bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,14 @@ chromium:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
 	else echo "Chromium missing: run 'sudo apt-get install chromium' for browser tests and PNG export"; fi
 
-test: $(VENV)/.installed chromium
+# The store tests run against a real PostgreSQL (a throwaway cluster per test session); as root it is installed here.
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null; \
+	else echo "PostgreSQL missing: run 'sudo apt-get install postgresql' for the store tests"; fi
+
+test: $(VENV)/.installed chromium postgresql
 	$(PY) -m pytest
 
 validate: $(VENV)/.installed

@@ -24,7 +24,11 @@ LATER_RECOMMENDATIONS); no paragraph numbers or (for cycles 2 and 4) responses h
 
 Summaries are our own short paraphrases. Output is deterministic.
 
-Usage: python scripts/build_cycle1_recommendations.py [--report PATH] [--export PATH] [--data-dir PATH]
+The rows it builds are written through the store's write path (validated whole, audited): the recommendations
+and recommending-state rows it owns (cycle 1 and LATER_RECOMMENDATIONS) are replaced, every other row (for example
+one brought in by `python -m compliance import`) is kept.
+
+Usage: python scripts/build_cycle1_recommendations.py [--report PATH] [--export PATH] [--store FOLDER|URL] [--editor NAME]
 """
 from __future__ import annotations
 
@@ -38,7 +42,10 @@ from pathlib import Path
 import pycountry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import pandas as pd  # noqa: E402
+
 from compliance.importer import text_key  # noqa: E402  (the importer's fingerprint, so re-imports match)
+from compliance.store import open_store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REPORT = Path("/work/shared/facts/A-HRC-15-16_belarus_2010_text.txt")
@@ -367,8 +374,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--report", type=Path, default=DEFAULT_REPORT)
     ap.add_argument("--export", type=Path, default=DEFAULT_EXPORT)
-    ap.add_argument("--data-dir", type=Path, default=ROOT / "data")
+    ap.add_argument("--store", "--data-dir", dest="store", default=None,
+                    help="the store to write (default: $COMPLIANCE_STORE or data/)")
+    ap.add_argument("--editor", default="scripts/build_cycle1_recommendations.py")
     args = ap.parse_args()
+    store = open_store(args.store)
+    current = store.load()
 
     if args.export == DEFAULT_EXPORT and SHARED_EXPORT.exists():
         if SHARED_EXPORT.read_bytes() != DEFAULT_EXPORT.read_bytes():
@@ -376,10 +387,8 @@ def main() -> None:
 
     with open(args.export, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    with open(args.data_dir / "theme_map_uprinfo.csv", encoding="utf-8", newline="") as fh:
-        theme_map = {r["uprinfo_issue"]: r["theme_slug"] for r in csv.DictReader(fh)}
-    with open(args.data_dir / "themes.csv", encoding="utf-8", newline="") as fh:
-        known_themes = {r["theme_slug"] for r in csv.DictReader(fh)}
+    theme_map = {r.uprinfo_issue: r.theme_slug or "" for r in current.table("theme_map_uprinfo.csv").itertuples()}
+    known_themes = set(current.table("themes.csv")["theme_slug"])
 
     paras = parse_report(args.report)
     if len(rows) != 169 or len(paras) != 93:
@@ -450,17 +459,28 @@ def main() -> None:
     if sum(1 for r in state_rows if r["recommendation_id"].startswith("C1-")) != 169:
         raise SystemExit("expected 169 cycle-1 state rows")
 
-    def write(name, columns, data):
-        with open(args.data_dir / name, "w", encoding="utf-8", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
-            w.writeheader()
-            w.writerows(data)
+    def plan(now):
+        """Replace the rows this script owns, keep every other row (imports), in the store's one write path."""
+        owned = {r["recommendation_id"] for r in rec_rows}
+        recs = now.table("recommendations.csv")
+        states = now.table("recommendation_states.csv")
+        recurrences = now.table("recurrences.csv")
+        built_recs = pd.DataFrame(rec_rows, columns=REC_COLUMNS).replace("", None)
+        built_states = pd.DataFrame(state_rows, columns=STATE_COLUMNS).replace("", None)
+        built_rec = pd.DataFrame([{"recurrence_id": k, "label": v} for k, v in RECURRENCES.items()])
+        return {
+            "recommendations.csv": pd.concat([built_recs, recs[~recs["recommendation_id"].isin(owned)]], ignore_index=True),
+            "recommendation_states.csv": pd.concat([built_states, states[~states["recommendation_id"].isin(owned)]],
+                                                   ignore_index=True),
+            "recurrences.csv": pd.concat([built_rec, recurrences[~recurrences["recurrence_id"].isin(RECURRENCES)]],
+                                         ignore_index=True),
+        }
 
-    write("recommendations.csv", REC_COLUMNS, rec_rows)
-    write("recommendation_states.csv", STATE_COLUMNS, state_rows)
-    write("recurrences.csv", ["recurrence_id", "label"], [{"recurrence_id": k, "label": v} for k, v in RECURRENCES.items()])
+    result = store.apply(plan, editor=args.editor, summary="rebuild cycle-1 recommendations from A/HRC/15/16 and UPR Info")
     print(f"wrote {len(rec_rows)} recommendations ({len(c1)} cycle 1), {len(state_rows)} recommending-state rows, "
-          f"{len(RECURRENCES)} recurrences; cycle-1 responses: {dict(sorted(tally.items()))}", file=sys.stderr)
+          f"{len(RECURRENCES)} recurrences; cycle-1 responses: {dict(sorted(tally.items()))}; "
+          + (f"change set {result.commit_id}: {', '.join(result.files)}" if result.changed else "the store already held them"),
+          file=sys.stderr)
 
 
 if __name__ == "__main__":

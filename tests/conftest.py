@@ -18,3 +18,19 @@ def shipped():
     from compliance.data import load_dataset
 
     return load_dataset(ROOT / "data")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A real PostgreSQL server for the whole session (see tests/pgcluster.py)."""
+    from pgcluster import Cluster
+
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """A fresh, empty database on the session's PostgreSQL server."""
+    return pg_cluster.new_database()

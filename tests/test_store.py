@@ -298,3 +298,16 @@ def test_frame_to_csv_round_trips_the_shipped_files(data):
     ds = load_dataset(data)
     for name in ("observations.csv", "pledges.csv", "recommendation_states.csv"):
         assert frame_to_csv(ds.table(name), name) == (data / name).read_bytes()
+
+
+def test_the_cycle1_build_script_writes_through_the_store_and_keeps_imported_rows(data, tmp_path):
+    """Re-running the script that derives cycle 1 from the UN report must not erase what was imported since."""
+    ok = cli("import", str(uprinfo_file(tmp_path / "imp.csv", "Imported before the rebuild")), "--data", str(data))
+    assert ok.returncode == 0, ok.stderr
+    proc = subprocess.run([sys.executable, "scripts/build_cycle1_recommendations.py", "--store", str(data)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "already held them" in proc.stderr  # the shipped cycle-1 rows are exactly what the script derives
+    ds = load_dataset(data)
+    assert "Imported before the rebuild" in set(ds.recommendations["summary"])
+    assert (ds.recommendations["cycle"] == 1).sum() == 93
