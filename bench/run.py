@@ -1,6 +1,9 @@
 """Benchmark at the scale of the whole UPR: load, validate, score, aggregate and render a page on a synthetic corpus.
 
-    python bench/run.py [--scale N] [--seed S] [--keep DIR] [--as-of YYYY-MM-DD]
+    python bench/run.py [--scale N] [--seed S] [--keep DIR] [--as-of YYYY-MM-DD] [--store postgresql://...]
+
+With --store, the corpus is also copied into that store (its tables are replaced: use a database of its own) and
+loaded back from it, to compare its load time with the CSV folder's, and its version check is timed.
 
 Generates the corpus (bench/synth.py) into a temporary folder (or DIR with --keep, which is then kept), times every
 step with time.perf_counter, prints a table with each time as a multiple of the physical floor (one pandas groupby
@@ -52,6 +55,9 @@ TARGETS = (
     ("peak memory, app process < 1.5 GiB", ("peak_mem_mib", "app_process"), 1536.0, "MiB"),
     ("Belarus: load + validate < 1 s", ("belarus", "load_validate_s"), 1.0, "s"),
     ("Belarus: page rerun < 0.1 s", ("belarus", "page_rerun_s"), 0.1, "s"),
+    # with --store (issue 13): loading from the other store within 2x the CSV folder's load, cheap version checks
+    ("store load within 2x the CSV load", ("store", "x_csv_load"), 2.0, "x"),
+    ("store version check < 5 ms", ("store", "version_check_s"), 0.005, "s"),
 )
 
 
@@ -258,6 +264,22 @@ def run_domain(root: Path, as_of: str) -> dict:
     return out
 
 
+def run_store(root: Path, url: str, csv_load_s: float) -> dict:
+    """Copy the corpus into another store, load it back (validated), and time its version token."""
+    from compliance.store import CsvFolderStore, open_store
+
+    store = open_store(url)
+    copy_s, _ = _timed(lambda: store.replace_all(CsvFolderStore(root).read_contents(), editor="bench", summary="bench corpus"))
+    load_s, ds = _timed(store.load)
+    n = 200
+    t0 = time.perf_counter()
+    for _ in range(n):
+        store.version()
+    version_s = (time.perf_counter() - t0) / n
+    return {"store": store.describe(), "copy_s": copy_s, "load_validate_s": load_s, "rows": ds.row_count,
+            "x_csv_load": load_s / csv_load_s, "version_check_s": version_s}
+
+
 # --- report ---------------------------------------------------------------------------------------------------
 
 
@@ -344,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--keep", metavar="DIR", help="generate into DIR and keep it (default: a temporary folder, removed)")
     ap.add_argument("--as-of", default=DEFAULT_AS_OF, help="date at which every item is scored")
+    ap.add_argument("--store", metavar="URL", help="also copy the corpus into this store (e.g. a postgresql:// database "
+                    "of its own: its tables are replaced) and time loading it back and its version check")
     ap.add_argument("--child-generate", nargs=3, metavar=("DIR", "SCALE", "SEED"), help=argparse.SUPPRESS)
     ap.add_argument("--child-page", metavar="DIR", help=argparse.SUPPRESS)
     ap.add_argument("--load-first", action="store_true", help=argparse.SUPPRESS)
@@ -400,6 +424,10 @@ def main(argv: list[str] | None = None) -> int:
             result["belarus"] = {"error": str(exc).strip().splitlines()[-1][:500], "items": None, "load_validate_s": None,
                                  "load_validate_warm_s": None, "app_warm_run_s": None, "page_first_run_s": None,
                                  "page_rerun_s": None, "page_reruns_s": None, "peak_mem_mib": None, "problems": []}
+        if args.store:
+            result["store"] = run_store(root, args.store, t["load_validate"])
+            t.update({"store_copy": result["store"]["copy_s"], "load_validate_store": result["store"]["load_validate_s"],
+                      "version_check": result["store"]["version_check_s"]})
         result["targets"] = evaluate_targets(result)
         result["all_targets_met"] = all(r["ok"] for r in result["targets"] if r["ok"] is not None)
         print_table(result)

@@ -197,7 +197,10 @@ def _field_description(model: type[BaseModel], field_name: str) -> str | None:
 
 
 #: Characters that have no place in a data cell (C0 controls other than tab, line feed and carriage return; DEL).
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_RE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Signs of a cell with a space or tab at its end or at the start of a line (spaces after a comma are skipped by
+#: the parser itself): rare, so the costly strip of every cell runs only when a file shows one.
+_EDGE_SPACE_MARKS = (b" ,", b" \n", b" \r", b"\n ", b"\t")
 
 
 def parse_table(t: TableSpec, content: bytes | None, problems: list[Problem]) -> pd.DataFrame | None:
@@ -208,27 +211,33 @@ def parse_table(t: TableSpec, content: bytes | None, problems: list[Problem]) ->
     if content is None:
         problems.append(Problem(name, None, None, "file is missing; every file in data/README.md is required"))
         return None
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        hint = " (it looks like UTF-16)" if content[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
-        problems.append(Problem(name, None, None, f"is not valid UTF-8{hint} ({exc.reason} at byte {exc.start}); save it as UTF-8"))
+    if content[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        problems.append(Problem(name, None, None, "is UTF-16; save it as UTF-8"))
         return None
-    bad = _CONTROL_RE.search(text)
+    bad = _CONTROL_RE.search(content)
     if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        problems.append(Problem(name, None, None, f"line {line} holds the control character U+{ord(bad.group()):04X}, "
+        line = content.count(b"\n", 0, bad.start()) + 1
+        problems.append(Problem(name, None, None, f"line {line} holds the control character U+{bad.group()[0]:04X}, "
                                                   "which has no place in a data file; remove it"))
         return None
-    structural = _structure_problem(text)
-    if structural:
-        problems.append(Problem(name, None, None, structural))
-        return None
+    structural = None
     try:
         # object columns: set/isin/unique on plain Python strings are much faster than on Arrow-backed ones
-        df = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False)
+        df = pd.read_csv(io.BytesIO(content), dtype=object, keep_default_na=False, encoding="utf-8-sig",
+                         skipinitialspace=True)
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(name, None, None, f"is not valid UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8"))
+        return None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        problems.append(Problem(name, None, None, f"cannot be read as CSV: {str(exc).strip()}"))
+        structural = _structure_problem(content.decode("utf-8-sig")) or f"cannot be read as CSV: {str(exc).strip()}"
+    else:
+        # a short record is filled with NaN, an unclosed quote swallows the rest of the file, and a first row with
+        # one field too many silently becomes an index: say where
+        if (content.count(b'"') % 2 or not isinstance(df.index, pd.RangeIndex)
+                or (len(df.columns) and df.iloc[:, -1].isna().any())):
+            structural = _structure_problem(content.decode("utf-8-sig"))
+    if structural:
+        problems.append(Problem(name, None, None, structural))
         return None
     df.columns = [c.strip() for c in df.columns]
     expected = t.columns
@@ -240,17 +249,14 @@ def parse_table(t: TableSpec, content: bytes | None, problems: list[Problem]) ->
         problems.append(Problem(name, None, c, "is not a known column; see data/README.md for the columns of this file"))
     if missing or unknown:
         return None
-    return df.apply(lambda col: col.str.strip())
+    if content.startswith((b" ", b"\t")) or any(mark in content for mark in _EDGE_SPACE_MARKS):
+        df = df.apply(lambda col: col.str.strip())
+    return df
 
 
 def _structure_problem(text: str) -> str | None:
     """The first record whose number of fields differs from the header's, or a quote left open: one message
-    naming the line where the trouble starts. Checked with the csv module only when a quick count disagrees."""
-    if '"' not in text:
-        header_fields = text.split("\n", 1)[0].count(",")
-        counts = [ln.count(",") for ln in text.split("\n") if ln.strip()]
-        if all(c == header_fields for c in counts):
-            return None
+    naming the line where the trouble starts (run only when pandas' parse shows something is off)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
