@@ -172,8 +172,6 @@ def _print_report(report, path, dry_run: bool) -> None:
           f"{report.recommendations} recommendations from {report.states} recommending states (cycle {cycles}{sessions})")
     if report.responses:
         print("  responses: " + ", ".join(f"{k} {v}" for k, v in report.responses.items()))
-    if report.rows_not_upr:
-        print(f"  {report.rows_not_upr} rows of other bodies than the UPR, skipped")
     for e in report.errors[:50]:
         where = f"row {e['row']}" if e["row"] is not None else "file"
         field = f", field \"{e['field']}\"" if e.get("field") else ""
@@ -227,11 +225,17 @@ def cmd_import(args) -> int:
     report.refused = refusal
     if refusal is None and not args.dry_run and plan.changed:
         apply_plan(ds.data_dir, plan, editor=args.editor, summary=f"import {path.name} ({report.format})")
+    blocked = bool(report.errors) and not args.skip_invalid
     out = report.as_dict() | {"seconds": round(time.perf_counter() - started, 3), "dry_run": args.dry_run}
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False))
-        return 1 if refusal else 0
+        return 1 if refusal or blocked else 0
     _print_report(report, path, args.dry_run)
+    if args.dry_run and blocked:
+        print("Dry run: the file has errors, so nothing would be imported. Fix them, or use --skip-invalid to import "
+              f"the valid rows (rows left out: {', '.join(map(str, report.skipped_rows[:30]))}"
+              f"{' …' if len(report.skipped_rows) > 30 else ''}).")
+        return 1
     if refusal:
         print(f"Nothing imported: {refusal}")
         if report.skipped_rows and report.errors:

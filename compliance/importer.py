@@ -1034,9 +1034,12 @@ def _merge(ds: Dataset, parsed: Parsed, raw: bytes, *, name: str, state: str, da
     s_act = states_df["action_category"].tolist()
     s_src = states_df["source_ids"].tolist()
     by_key: dict[tuple, int] = {}
+    by_rs: dict[tuple, list[int]] = {}
+    used: set[int] = set()
     keyless: dict[tuple, list[int]] = {}
     rec_of_key: dict[tuple, str] = {}
     for idx, (rid, iso, tk) in enumerate(zip(s_rid, s_iso, s_key)):
+        by_rs.setdefault((rid, iso), []).append(idx)
         if isinstance(tk, str) and tk:
             by_key[(rid, iso, tk)] = idx
             rec_of_key.setdefault((tk, iso), rid)
@@ -1069,6 +1072,12 @@ def _merge(ds: Dataset, parsed: Parsed, raw: bytes, *, name: str, state: str, da
         for m in members:
             for s in m.states:
                 idx = by_key.get((rid, s, m.text_key))
+                if idx is None and key[1] == "p":
+                    # a paragraph is its identity: the one row of this state is this recommendation, whatever the
+                    # wording of this file (UHRI and UPR Info word the same paragraph differently)
+                    same = by_rs.get((rid, s), [])
+                    if len(same) == 1 and same[0] not in used:
+                        idx = same[0]
                 if idx is None:
                     free = keyless.get((rid, s))
                     if free:  # an existing row without fingerprint: adopt it
@@ -1084,6 +1093,7 @@ def _merge(ds: Dataset, parsed: Parsed, raw: bytes, *, name: str, state: str, da
                     continue
                 if idx < 0:
                     continue  # the same state and text twice in one paragraph: counted once
+                used.add(idx)
                 changes = {}
                 if (s_resp[idx] or "unknown") != m.response:
                     changes["response"] = (s_resp[idx], m.response)
@@ -1109,10 +1119,8 @@ def _merge(ds: Dataset, parsed: Parsed, raw: bytes, *, name: str, state: str, da
     tables = set()
     if states_changed or new_state_rows:
         states_df = states_df.copy()
-        states_df["text_key"] = s_key
-        states_df["response"] = s_resp
-        states_df["action_category"] = s_act
-        states_df["source_ids"] = s_src
+        for col, values in (("text_key", s_key), ("response", s_resp), ("action_category", s_act), ("source_ids", s_src)):
+            states_df[col] = pd.Series(values, index=states_df.index, dtype=object)  # as read: ints stay ints
         if new_state_rows:
             states_df = pd.concat([states_df, pd.DataFrame(new_state_rows, columns=states_df.columns)], ignore_index=True)
         tables.add("recommendation_states.csv")
