@@ -893,7 +893,11 @@ def plan_import(ds: Dataset, raw: bytes, *, name: str = "upload", fmt: str = "au
     but its refusal() says why it must not be applied. `mapping` ({field: column}) reads any table; `cycle` fills
     in the cycle where the file gives none; `assess` turns a filled-in assessment column into assessments."""
     dataset_state = ds.state_under_review
-    state = (state or dataset_state).upper()
+    state = (state or dataset_state).strip().upper()
+    from .data import valid_iso3
+
+    if state not in valid_iso3():
+        raise ImportFormatError(f"state under review {state!r} is not an ISO 3166 alpha-3 code (e.g. BLR, SVN)")
     if fmt not in FORMATS:
         raise ImportFormatError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if cycle is not None and not 1 <= int(cycle) <= 4:
