@@ -123,9 +123,11 @@ def mapping_widgets(columns: list[str], name: str) -> dict[str, str]:
             icon=":material/table_view:")
     saved = st.file_uploader("Load a saved mapping (TOML or JSON)", type=["toml", "json"], key="imp_map_file")
     preset = importer.suggest_mapping(columns)
+    version = _digest(name.encode())[:6]
     if saved is not None:
         try:
             preset = importer.parse_map_file(saved.getvalue(), saved.name)
+            version += _digest(saved.getvalue())[:6]  # new dropdowns, filled from the file
         except ImportFormatError as exc:
             st.error(str(exc))
     options = [NO_COLUMN, *columns]
@@ -135,7 +137,7 @@ def mapping_widgets(columns: list[str], name: str) -> dict[str, str]:
         want = preset.get(f)
         index = options.index(want) if want in options else 0
         label = f"{f}{' (required)' if f in REQUIRED_MAP_FIELDS else ''}"
-        choice = cols[i % 3].selectbox(label, options, index=index, help=what, key=f"imp_map_{f}_{_digest(name.encode())[:6]}")
+        choice = cols[i % 3].selectbox(label, options, index=index, help=what, key=f"imp_map_{f}_{version}")
         if choice != NO_COLUMN:
             mapping[f] = choice
     if mapping:
