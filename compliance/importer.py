@@ -1120,6 +1120,16 @@ def _merge(ds: Dataset, parsed: Parsed, raw: bytes, *, name: str, state: str, da
                     report.unchanged += 1
     report.added_state_rows = len(new_state_rows)
     report.recommendations = len(set(target_of_group.values()))
+    # responses per recommendation as merged (UPR Info words one paragraph differently per state: several of the
+    # file's groups can be one recommendation)
+    merged_resp: dict[str, set] = {}
+    for key, members in groups.items():
+        merged_resp.setdefault(target_of_group[key], set()).update(m.response for m in members)
+    counts: dict[str, int] = {}
+    for resps in merged_resp.values():
+        r_ = _paragraph_response(resps)
+        counts[r_] = counts.get(r_, 0) + 1
+    report.responses = dict(sorted(counts.items(), key=lambda kv: -kv[1]))
     tables = set()
     if states_changed or new_state_rows:
         states_df = states_df.copy()

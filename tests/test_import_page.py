@@ -4,7 +4,6 @@ previews, and a file about another state is refused on the page."""
 
 from __future__ import annotations
 
-import pytest
 
 import compliance.importer as importer
 from conftest import ROOT
