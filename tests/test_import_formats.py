@@ -348,7 +348,7 @@ def test_quote_left_open_to_the_end(capsys, data, tmp_path):
     f = tmp_path / "eof.csv"
     f.write_text(HEADER + "".join(_rows(3)) + 'Belarus,EEG,CIS,"Test ask never closed,Norway,WEOG,,Accepted,4,Justice,22\n')
     code, _, err = run(capsys, data, f, "--dry-run")
-    assert code == 2 and "eof.csv, line 5 (row 4)" in err and err.count("\n") == 1
+    assert code == 2 and "eof.csv, line 5 (row 4)" in err and "the file ends inside it" in err and err.count("\n") == 1
 
 
 def test_row_with_extra_fields_is_one_error_naming_the_line(capsys, data, tmp_path):
