@@ -219,6 +219,9 @@ def cmd_import(args) -> int:
         plan = plan_import(ds, path.read_bytes(), name=path.name, fmt=args.format, state=state,
                            skip_invalid=args.skip_invalid, mapping=mapping, cycle=args.cycle, assess=assess)
     except ImportFormatError as exc:
+        if args.json:  # scripts get the same one message as JSON too
+            print(json.dumps({"file": path.name, "rows_read": 0, "applied": False, "dry_run": args.dry_run,
+                              "errors": [{"row": None, "field": None, "message": str(exc)}]}, ensure_ascii=False))
         raise UsageError(str(exc)) from None
     report = plan.report
     refusal = None if args.dry_run else plan.refusal()

@@ -351,6 +351,13 @@ def test_quote_left_open_to_the_end(capsys, data, tmp_path):
     assert code == 2 and "eof.csv, line 5 (row 4)" in err and "the file ends inside it" in err and err.count("\n") == 1
 
 
+def test_unreadable_file_with_json_prints_the_message_as_json(capsys, data):
+    code, out, err = run(capsys, data, FIX / "coalition_sheet.csv", "--json")
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1
+    report = json.loads(out)
+    assert report["applied"] is False and "unrecognised header" in report["errors"][0]["message"]
+
+
 def test_row_with_extra_fields_is_one_error_naming_the_line(capsys, data, tmp_path):
     rows = _rows()
     rows[5] = "Belarus,EEG,CIS,Test ask, with a comma,Norway,WEOG,,Accepted,4,Justice,22\n"
