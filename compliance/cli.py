@@ -2,7 +2,9 @@
 
     python -m compliance validate [--data DIR]
     python -m compliance summary [--data DIR] [--cycle N] [--theme SLUG] [--state ISO3] [--as-of DATE] [--json]
-    python -m compliance import [--format uprinfo|uhri|auto] FILE [--state ISO3] [--data DIR] [--dry-run] [--skip-invalid] [--json]
+    python -m compliance import FILE [--format auto|docx|uhri|uprinfo|mapped] [--state ISO3] [--cycle N]
+        [--map FIELD=COLUMN,... | --map-file FILE] [--assessor NAME --assessed-on DATE --source SOURCE_ID]
+        [--data DIR] [--dry-run] [--skip-invalid] [--json]
     python -m compliance store copy --from FOLDER|URL --to FOLDER|URL
     python -m compliance store history|restore COMMIT_ID [--store FOLDER|URL]
 
@@ -58,11 +60,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--state", help="recommending (or addressed) state, ISO 3166 alpha-3, e.g. NOR")
     s.add_argument("--as-of", type=_date, dest="as_of", help="status as of this date (YYYY-MM-DD; default today)")
     s.add_argument("--json", action="store_true", help="print one JSON object")
-    i = sub.add_parser("import", help="merge a UPR Info or UHRI export into the dataset")
-    i.add_argument("file", help="the export (CSV or XLSX)")
-    i.add_argument("--format", choices=("uprinfo", "uhri", "auto"), default="auto")
-    i.add_argument("--state", default=None, help="state under review, ISO3 (default: the dataset's, data/dataset.csv); "
-                   "rows about other states are skipped; another state than the dataset's only with --dry-run")
+    i = sub.add_parser("import", help="merge an OHCHR matrix (DOCX), a UHRI or UPR Info export, or any mapped sheet into the dataset")
+    i.add_argument("file", help="the file (DOCX, XLSX or CSV)")
+    i.add_argument("--format", choices=("auto", "docx", "uprinfo", "uhri", "mapped"), default="auto",
+                   help="default auto: tells a matrix, a UHRI and a UPR Info export apart, and says when it cannot")
+    i.add_argument("--state", help="state under review, ISO3 (default: the dataset's, data/dataset.csv); a file about "
+                   "another state can be checked with --dry-run, never applied")
+    i.add_argument("--cycle", type=int, help="UPR cycle 1-4 of rows whose file does not say it")
+    i.add_argument("--map", dest="mapping", metavar="FIELD=COLUMN[,FIELD=COLUMN...]",
+                   help="which column holds what, for a file whose header is not known (fields: text, paragraph, "
+                   "recommending_states, response, session, cycle, themes, state_under_review, assessment)")
+    i.add_argument("--map-file", dest="map_file", metavar="FILE", help="the same mapping kept in a TOML or JSON file")
+    i.add_argument("--assessor", help="import the file's assessment column as assessments by this assessor")
+    i.add_argument("--assessed-on", dest="assessed_on", help="date of those assessments (YYYY-MM-DD, YYYY-MM or YYYY)")
+    i.add_argument("--source", dest="source_id", metavar="SOURCE_ID", help="source id (data/sources.csv) of the assessor's report")
     _store_argument(i)
     i.add_argument("--dry-run", action="store_true", dest="dry_run", help="report what would change; write nothing")
     i.add_argument("--skip-invalid", action="store_true", dest="skip_invalid", help="import the valid rows of a file with errors")
@@ -169,13 +180,74 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def _import_options(args, ds):
+    """The mapping, cycle and assessment options of `import`, checked (UsageError names the flag)."""
+    from .importer import AssessmentOptions, load_map_file, parse_map
+
+    mapping = None
+    if args.mapping and args.map_file:
+        raise UsageError("argument --map: give either --map or --map-file, not both")
+    if args.mapping:
+        mapping = parse_map(args.mapping)
+    elif args.map_file:
+        mapping = load_map_file(args.map_file)
+    if args.cycle is not None and not 1 <= args.cycle <= 4:
+        raise UsageError(f"argument --cycle: {args.cycle} is not a UPR cycle (1-4)")
+    given = [f for f, v in (("--assessor", args.assessor), ("--assessed-on", args.assessed_on), ("--source", args.source_id)) if v]
+    assess = None
+    if given:
+        missing = [f for f in ("--assessor", "--assessed-on", "--source") if f not in given]
+        if missing:
+            raise UsageError(f"argument {given[0]}: importing assessments needs --assessor NAME --assessed-on DATE "
+                             f"--source SOURCE_ID; missing {' '.join(missing)}")
+        assess = AssessmentOptions(args.assessor.strip(), args.assessed_on.strip(), args.source_id.strip())
+    return mapping, assess
+
+
+def _print_report(report, path, dry_run: bool) -> None:
+    other = ""
+    if report.rows_for_other_states:
+        about = ", ".join(f"{k} {v}" for k, v in list(report.other_states.items())[:6])
+        other = f" ({report.rows_for_other_states} about other states, skipped: {about})"
+    cycles = ", ".join(map(str, report.cycles)) or "none"
+    sessions = f", session {', '.join(map(str, report.sessions))}" if report.sessions else ""
+    print(f"{path.name}: {report.format}, {report.rows_read} rows read{other}; about {report.state}: "
+          f"{report.recommendations} recommendations from {report.states} recommending states (cycle {cycles}{sessions})")
+    if report.responses:
+        print("  responses: " + ", ".join(f"{k} {v}" for k, v in report.responses.items()))
+    for e in report.errors[:50]:
+        where = f"row {e['row']}" if e["row"] is not None else "file"
+        field = f", field \"{e['field']}\"" if e.get("field") else ""
+        print(f"  error: {path.name}, {where}{field}: {e['message']}")
+    if len(report.errors) > 50:
+        print(f"  … and {len(report.errors) - 50} more errors (use --json for all)")
+    for w in report.warnings[:30]:
+        where = f"row {w['row']}" if w.get("row") is not None else "file"
+        field = f", field \"{w['field']}\"" if w.get("field") else ""
+        print(f"  warning: {path.name}, {where}{field}: {w['message']}")
+    if len(report.warnings) > 30:
+        print(f"  … and {len(report.warnings) - 30} more warnings (use --json for all)")
+    if report.unmapped:
+        print(f"  themes with no mapping (add them to data/theme_map_*.csv): {', '.join(report.unmapped)}")
+    a = report.assessments
+    if a:
+        statuses = ", ".join(f"{k} {v}" for k, v in a.get("statuses", {}).items()) or "none"
+        print(f"  assessments: {a['mapped']} mapped ({statuses}); {len(a['unmapped'])} not mapped"
+              + (f"; would add {a['added']}, change {a['changed']}" if dry_run else f"; added {a['added']}, changed {a['changed']}"))
+        for u in a["unmapped"][:50]:
+            para = f" (paragraph {u['paragraph']})" if u.get("paragraph") else ""
+            print(f"    not mapped: {path.name}, row {u['row']}{para}: {u['message']}")
+
+
 def cmd_import(args) -> int:
     from pathlib import Path
 
-    from .importer import ImportFormatError, plan_import
+    from .importer import ImportFormatError, ImportRefused, apply_import, plan_import
     from .store import MAX_UPLOAD_BYTES
 
     path = Path(args.file)
+    if path.is_dir():
+        raise UsageError(f"argument file: {args.file!r} is a folder; give the export file itself")
     if not path.is_file():
         raise UsageError(f"argument file: {args.file!r} does not exist or is not a file")
     if path.stat().st_size > MAX_UPLOAD_BYTES * 10:
@@ -185,52 +257,54 @@ def cmd_import(args) -> int:
     state = (args.state or ds.state_under_review).upper()
     if state not in valid_iso3():
         raise UsageError(f"argument --state: {args.state!r} is not an ISO 3166 alpha-3 code")
-    if state != ds.state_under_review and not args.dry_run:
-        raise UsageError(f"argument --state: this dataset is about {ds.state_under_review} (data/dataset.csv); a file "
-                         f"about {state} can be checked with --dry-run but never merged into it")
     raw = path.read_bytes()
     started = time.perf_counter()
-    try:  # a first plan on the data as read, for the report (and to fail early on an unreadable file)
-        plan = plan_import(ds, raw, name=path.name, fmt=args.format, state=state, skip_invalid=args.skip_invalid)
+    try:
+        mapping, assess = _import_options(args, ds)
+        options = dict(name=path.name, fmt=args.format, state=state, skip_invalid=args.skip_invalid, mapping=mapping,
+                       cycle=args.cycle, assess=assess)
+        plan = plan_import(ds, raw, **options)  # on the data as read, for the report and to fail early
     except ImportFormatError as exc:
+        if args.json:  # scripts get the same one message as JSON too
+            print(json.dumps({"file": path.name, "rows_read": 0, "applied": False, "dry_run": args.dry_run,
+                              "errors": [{"row": None, "field": None, "message": str(exc)}]}, ensure_ascii=False))
         raise UsageError(str(exc)) from None
-    blocked = bool(plan.report.errors) and not args.skip_invalid
-    if plan.changed and not args.dry_run and not blocked:
-        final = {}
-
-        def replan(current):  # inside the writers' lock, from the data as it is now
-            final["plan"] = plan_import(current, raw, name=path.name, fmt=args.format, state=state,
-                                        skip_invalid=args.skip_invalid)
-            return final["plan"].changes() if final["plan"].changed else None
-
-        result = store.apply(replan, editor=args.editor, summary=f"import {path.name} ({plan.report.format})")
-        plan = final["plan"]
-        plan.report.applied = result.changed
     report = plan.report
+    refusal = None if args.dry_run else plan.refusal()
+    report.refused = refusal
+    if refusal is None and not args.dry_run and plan.changed:
+        try:  # planned again inside the writers' lock, from the data as it is then
+            plan, _ = apply_import(store, raw, editor=args.editor, summary=f"import {path.name} ({report.format})", **options)
+        except ImportRefused as exc:
+            refusal = report.refused = str(exc)
+        report = plan.report
+    blocked = bool(report.errors) and not args.skip_invalid
     out = report.as_dict() | {"seconds": round(time.perf_counter() - started, 3), "dry_run": args.dry_run}
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False))
-    else:
-        print(f"{path.name}: {report.format} export, {report.rows_read} rows read "
-              f"({report.rows_for_other_states} about other states, skipped); {report.recommendations} recommendations, "
-              f"{report.states} recommending states")
-        for e in report.errors[:50]:
-            print(f"  row {e['row']}, field \"{e['field']}\": {e['message']}")
-        if len(report.errors) > 50:
-            print(f"  … and {len(report.errors) - 50} more errors (use --json for all)")
-        if report.unmapped:
-            print(f"  unmapped themes/issues: {', '.join(report.unmapped)}")
-        if blocked:
-            print("Nothing imported: the file has errors. Fix them, or use --skip-invalid to import the valid rows "
-                  f"(rows left out: {', '.join(map(str, report.skipped_rows[:30]))}{' …' if len(report.skipped_rows) > 30 else ''}).")
-        else:
-            verb = "would add" if args.dry_run else "added"
-            print(f"{verb} {len(report.added_recommendations)} recommendations and {report.added_state_rows} recommending-state rows; "
-                  f"{len(report.updated)} rows updated; {report.unchanged} unchanged"
-                  + (f"; rows left out: {', '.join(map(str, report.skipped_rows))}" if report.skipped_rows else ""))
-            for u in report.updated[:20]:
-                print(f"  updated {u['recommendation_id']} {u['state_iso3']}: " + ", ".join(f"{k} {v['from']} -> {v['to']}" for k, v in u.items() if isinstance(v, dict)))
-    return 1 if blocked else 0
+        return 1 if refusal or blocked else 0
+    _print_report(report, path, args.dry_run)
+    if args.dry_run and blocked:
+        print("Dry run: the file has errors, so nothing would be imported. Fix them, or use --skip-invalid to import "
+              f"the valid rows (rows left out: {', '.join(map(str, report.skipped_rows[:30]))}"
+              f"{' …' if len(report.skipped_rows) > 30 else ''}).")
+        return 1
+    if refusal:
+        print(f"Nothing imported: {refusal}")
+        if report.skipped_rows and report.errors:
+            print(f"  rows with errors: {', '.join(map(str, report.skipped_rows[:30]))}{' …' if len(report.skipped_rows) > 30 else ''}")
+        return 1
+    if not report.compared:
+        print(f"Read and checked only: the file is about {report.file_state or report.state}, this dataset about "
+              f"{report.dataset_state}; it was not compared with the data and can never be merged into it.")
+        return 0
+    verb = "would add" if args.dry_run else "added"
+    print(f"{verb} {len(report.added_recommendations)} recommendations and {report.added_state_rows} recommending-state rows; "
+          f"{len(report.updated)} rows updated; {report.unchanged} unchanged"
+          + (f"; rows left out: {', '.join(map(str, report.skipped_rows))}" if report.skipped_rows else ""))
+    for u in report.updated[:20]:
+        print(f"  updated {u['recommendation_id']} {u['state_iso3']}: " + ", ".join(f"{k} {v['from']} -> {v['to']}" for k, v in u.items() if isinstance(v, dict)))
+    return 0
 
 
 def cmd_store(args) -> int:

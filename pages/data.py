@@ -1,6 +1,7 @@
 """Data (editors): import an export, upload observations/assessments, record one observation. Read-only unless
 an editor passphrase is configured outside the repository and entered."""
 
+import hashlib
 import io
 import os
 import uuid
@@ -14,8 +15,9 @@ ensure_routed()
 
 from filelock import Timeout as LockTimeout  # noqa: E402
 
+from compliance import importer  # noqa: E402
 from compliance.data import DataValidationError  # noqa: E402
-from compliance.importer import ImportFormatError, plan_import  # noqa: E402
+from compliance.importer import MAP_FIELDS, REQUIRED_MAP_FIELDS, AssessmentOptions, ImportFormatError, ImportRefused  # noqa: E402
 from compliance.models import STATUSES  # noqa: E402
 from compliance.store import MAX_UPLOAD_BYTES, StoreError, add_observation, apply_upload, merge_upload  # noqa: E402
 from ui.auth import Throttle, passphrase_matches  # noqa: E402
@@ -125,55 +127,152 @@ def read_upload(upload) -> bytes | None:
     return upload.getvalue()
 
 
-with tab_import:
-    st.markdown("A UPR Info export (CSV) or a UN Universal Human Rights Index export (XLSX). Preview first; "
-                "nothing is written until you apply.")
-    c1, c2 = st.columns(2)
-    fmt = c1.selectbox("Format", ["auto", "uprinfo", "uhri"], key="imp_fmt")
-    state = c2.text_input("State under review (ISO3)", value=ds.state_under_review, key="imp_state", max_chars=3).strip().upper()
-    if state != ds.state_under_review:
-        st.warning(f"This dataset is about {ds.state_under_review}. A file about {state} can be previewed here but "
-                   "never applied.", icon=":material/block:")
-    upload = st.file_uploader("Export file", type=["csv", "xlsx", "txt"], key="imp_file")
-    skip_invalid = st.checkbox("Import the valid rows only (skip rows with errors)", key="imp_skip")
-    raw = read_upload(upload)
-    if raw is not None:
+NO_COLUMN = "(none)"
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.sha1(raw).hexdigest()
+
+
+def upload_columns(raw: bytes, name: str) -> list[str] | None:
+    """The header of an uploaded CSV/XLSX (None for a Word document), read once per file."""
+    cache = st.session_state.setdefault("imp_columns_cache", {})
+    key = _digest(raw)
+    if key not in cache:
+        if importer.container(raw, name) == "docx":
+            cache[key] = None
+        else:
+            cache[key] = [str(c) for c in importer.read_table(raw, name).columns]
+    return cache[key]
+
+
+def cached_plan(raw: bytes, **options):
+    """The import plan of this upload with these options, made once: a widget click elsewhere on the page reuses
+    it instead of re-reading the file (the store's version is part of the key, so a change saved meanwhile makes
+    a new plan)."""
+    key = (_digest(raw), ds.version, repr(sorted(options.items(), key=lambda kv: kv[0])))
+    held = st.session_state.get("imp_plan_cache")
+    if held is not None and held[0] == key:
+        return held[1]
+    plan = importer.plan_import(ds, raw, **options)
+    st.session_state["imp_plan_cache"] = (key, plan)
+    return plan
+
+
+def mapping_widgets(columns: list[str], name: str) -> dict[str, str]:
+    """One dropdown per field; pre-filled from a loaded mapping file or a guess from the header words."""
+    st.info(f"The header of {name} is not one the importer knows. Say which column holds what (at least "
+            f"{' and '.join(REQUIRED_MAP_FIELDS)}); the same mapping works on the command line with --map-file.",
+            icon=":material/table_view:")
+    saved = st.file_uploader("Load a saved mapping (TOML or JSON)", type=["toml", "json"], key="imp_map_file")
+    preset = importer.suggest_mapping(columns)
+    version = _digest(name.encode())[:6]
+    if saved is not None:
         try:
-            plan = plan_import(ds, raw, name=upload.name, fmt=fmt, state=state, skip_invalid=skip_invalid)
+            preset = importer.parse_map_file(saved.getvalue(), saved.name)
+            version += _digest(saved.getvalue())[:6]  # new dropdowns, filled from the file
         except ImportFormatError as exc:
             st.error(str(exc))
-            plan = None
+    options = [NO_COLUMN, *columns]
+    mapping = {}
+    cols = st.columns(3)
+    for i, (f, what) in enumerate(MAP_FIELDS.items()):
+        want = preset.get(f)
+        index = options.index(want) if want in options else 0
+        label = f"{f}{' (required)' if f in REQUIRED_MAP_FIELDS else ''}"
+        choice = cols[i % 3].selectbox(label, options, index=index, help=what, key=f"imp_map_{f}_{version}")
+        if choice != NO_COLUMN:
+            mapping[f] = choice
+    if mapping:
+        st.download_button("Save this mapping (TOML, for --map-file)", importer.map_file_text(mapping),
+                           file_name=f"{name.rsplit('.', 1)[0]}.map.toml", mime="application/toml", key="imp_map_save")
+    return mapping
+
+
+with tab_import:
+    st.markdown("An OHCHR matrix (\"Thematic list of recommendations\", DOCX), a UN Universal Human Rights Index "
+                "export (XLSX), a UPR Info export (CSV), or any sheet with a column mapping. Preview first; "
+                "nothing is written until you apply.")
+    c1, c2, c3 = st.columns(3)
+    fmt = c1.selectbox("Format", ["auto", "docx", "uhri", "uprinfo", "mapped"], key="imp_fmt")
+    state = c2.text_input("State under review (ISO3)", value=ds.state_under_review, key="imp_state").strip().upper()
+    cycle_choice = c3.selectbox("Cycle, where the file does not say", ["from the file", 1, 2, 3, 4], key="imp_cycle")
+    upload = st.file_uploader("File", type=["csv", "xlsx", "txt", "tsv", "docx"], key="imp_file")
+    skip_invalid = st.checkbox("Import the valid rows only (skip rows with errors)", key="imp_skip")
+    with st.expander("Import a filled-in assessment column as assessments"):
+        assessor = st.text_input("Assessor (the organisation that wrote the assessments)", key="imp_assessor").strip()
+        assessed_on = st.text_input("Date of the assessments (YYYY-MM-DD, YYYY-MM or YYYY)", key="imp_assessed_on").strip()
+        source_id = st.selectbox("Source of the assessor's report (data/sources.csv)", ["", *ds.sources["source_id"]],
+                                 key="imp_source")
+    raw = read_upload(upload)
+    plan = None
+    if raw is not None:
+        try:
+            mapping, ready = None, True
+            columns = upload_columns(raw, upload.name) if fmt in ("auto", "mapped") else None
+            if columns is not None and (fmt == "mapped" or importer.detect_format(columns) is None):
+                mapping = mapping_widgets(columns, upload.name)
+                if not all(f in mapping for f in REQUIRED_MAP_FIELDS):
+                    st.warning(f"Choose the columns for {' and '.join(REQUIRED_MAP_FIELDS)} to see the preview.")
+                    ready = False
+            assess = None
+            if assessor or assessed_on or source_id:
+                if not (assessor and assessed_on and source_id):
+                    st.warning("To import assessments, give the assessor, the date and the source.")
+                else:
+                    assess = AssessmentOptions(assessor, assessed_on, source_id)
+            if ready:
+                plan_options = dict(name=upload.name, fmt=fmt, state=state or None, skip_invalid=skip_invalid,
+                                    mapping=mapping, cycle=None if cycle_choice == "from the file" else int(cycle_choice),
+                                    assess=assess)
+                plan = cached_plan(raw, **plan_options)
+        except ImportFormatError as exc:
+            st.error(str(exc))
         if plan is not None:
             r = plan.report
+            responses = ", ".join(f"{k} {v}" for k, v in r.responses.items()) or "none"
             st.markdown(f"**{r.rows_read} rows read** ({r.format}); {r.rows_for_other_states} about other states (skipped); "
-                        f"**{r.recommendations} recommendations**, {r.states} recommending states. Would add "
-                        f"**{len(r.added_recommendations)}** recommendations and **{r.added_state_rows}** state rows; "
-                        f"**{len(r.updated)}** rows updated; {r.unchanged} unchanged.")
+                        f"**{r.recommendations} recommendations** about {r.state}, {r.states} recommending states; "
+                        f"cycle {', '.join(map(str, r.cycles)) or 'none'}; responses: {responses}.")
+            if r.compared:
+                st.markdown(f"Would add **{len(r.added_recommendations)}** recommendations and **{r.added_state_rows}** "
+                            f"state rows; **{len(r.updated)}** rows updated; {r.unchanged} unchanged.")
             if r.errors:
                 st.error(f"{len(r.errors)} problem(s) in {len(r.skipped_rows)} row(s)"
                          + ("; these rows will be left out." if skip_invalid else "; nothing will be imported unless you skip them."))
                 show_table(pd.DataFrame(r.errors), width="stretch", key="imp_errors")
+            if r.warnings:
+                st.warning("\n".join(f"- {'row ' + str(w['row']) + ': ' if w.get('row') else ''}{w['message']}"
+                                      for w in r.warnings[:20]))
             if r.unmapped:
                 st.warning("Themes or issues with no mapping (add them to data/theme_map_*.csv): " + ", ".join(r.unmapped))
+            if r.assessments:
+                a = r.assessments
+                st.markdown(f"Assessments: **{a['mapped']}** mapped ({', '.join(f'{k} {v}' for k, v in a['statuses'].items()) or 'none'}), "
+                            f"would add **{a['added']}**, change **{a['changed']}**; **{len(a['unmapped'])}** not mapped.")
+                if a["unmapped"]:
+                    show_table(pd.DataFrame(a["unmapped"]), width="stretch", key="imp_assess_unmapped")
             if r.updated:
                 show_table(pd.DataFrame(r.updated), width="stretch", key="imp_updated")
             new = plan.recommendations[plan.recommendations["recommendation_id"].isin(r.added_recommendations)]
             if len(new):
                 show_table(new[["recommendation_id", "cycle", "paragraph", "summary", "response", "themes"]].head(200),
-                             hide_index=True, width="stretch", key="imp_preview")
-            can_apply = plan.changed and (not r.errors or skip_invalid) and state == ds.state_under_review
+                           width="stretch", key="imp_preview")
+            refusal = plan.refusal()
+            foreign = refusal is not None and not r.errors
+            if foreign:
+                st.error(refusal, icon=":material/block:")
+            can_apply = plan.changed and refusal is None
             if st.button("Apply import", type="primary", disabled=not can_apply, key="imp_apply"):
-                final = {}
-
-                def replan(current, raw=raw, name=upload.name):  # inside the writers' lock, on the data as it is now
-                    final["plan"] = plan_import(current, raw, name=name, fmt=fmt, state=state, skip_invalid=skip_invalid)
-                    return final["plan"].changes() if final["plan"].changed else None
-
-                write(lambda: store.apply(replan, editor=editor, summary=f"import {upload.name} ({r.format}) from the Data page"),
-                      lambda res: (f"Imported: {len(final['plan'].report.added_recommendations)} recommendations added, "
-                                   f"{len(final['plan'].report.updated)} rows updated."
-                                   if res.changed else "Nothing to change: someone else imported this file meanwhile."))
-            elif not plan.changed and not r.errors:
+                applied = write(
+                    lambda: importer.apply_import(store, raw, editor=editor, summary=f"import {upload.name} ({r.format}) from the Data page",
+                                                  **plan_options),
+                    lambda res: (f"Imported: {len(res[0].report.added_recommendations)} recommendations added, "
+                                 f"{len(res[0].report.updated)} rows updated. The dashboard now shows the new data."
+                                 if res[1].changed else "Nothing to change: the data already holds this file (saved meanwhile?)."))
+                if applied is not None:
+                    st.session_state.pop("imp_plan_cache", None)
+            elif not plan.changed and not r.errors and refusal is None:
                 st.info("Nothing to change: everything in this file is already in the data.")
 
 with tab_upload:

@@ -119,7 +119,7 @@ def test_a_file_about_another_state_is_refused_and_nothing_changes(tmp_path, cap
                       "Poland,EEG,EU,Test ask to Poland,Norway,WEOG,,Accepted,4,Justice,41\n")
     before = snapshot(data)
     code, out, err = run(capsys, "import", str(export), "--state", "POL", "--data", str(data))
-    assert code == 2 and "this dataset is about BLR" in err and "--dry-run" in err
+    assert code == 1 and "this dataset is about Belarus (BLR)" in out and "dry run" in out
     assert snapshot(data) == before
     # a dry run may read it, and says what it holds
     code, out, err = run(capsys, "import", str(export), "--state", "POL", "--data", str(data), "--dry-run", "--json")
@@ -127,7 +127,7 @@ def test_a_file_about_another_state_is_refused_and_nothing_changes(tmp_path, cap
     assert snapshot(data) == before
     # without --state the dataset's own state applies: the Polish row is about another state and skipped
     code, out, err = run(capsys, "import", str(export), "--data", str(data), "--json")
-    assert code == 0 and json.loads(out)["rows_for_other_states"] == 1
+    assert code == 1 and json.loads(out)["rows_for_other_states"] == 1 and "not Belarus (BLR)" in json.loads(out)["refused"]
     assert snapshot(data) == before
 
 
@@ -145,4 +145,4 @@ def test_broken_folders_get_a_message_not_a_traceback(tmp_path, capsys, make, me
 
 def test_import_of_a_folder_is_a_usage_error(tmp_path, capsys):
     code, out, err = run(capsys, "import", str(tmp_path))
-    assert code == 2 and "is not a file" in err
+    assert code == 2 and "is a folder" in err

@@ -65,6 +65,8 @@ def test_shipped_export_merges_into_the_93_recommendations(capsys, data):
     assert code == 0
     assert report["rows_read"] == 169 and report["recommendations"] == 93 and report["states"] == 47
     assert report["unchanged"] == 169 and report["added_recommendations"] == 0 and report["updated"] == []
+    # counted per recommendation as merged (UPR Info words a paragraph differently for each state)
+    assert report["responses"] == {"supported": 73, "noted": 19, "partially_supported": 1}
     assert {p.name: p.read_bytes() for p in data.glob("*.csv")} == before  # nothing changed on disk
 
 
