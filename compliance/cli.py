@@ -5,6 +5,8 @@
     python -m compliance import FILE [--format auto|docx|uhri|uprinfo|mapped] [--state ISO3] [--cycle N]
         [--map FIELD=COLUMN,... | --map-file FILE] [--assessor NAME --assessed-on DATE --source SOURCE_ID]
         [--data DIR] [--dry-run] [--skip-invalid] [--json]
+    python -m compliance progress [--every month|quarter|year] [--from DATE] [--to DATE] [--cycle N] [--theme SLUG]
+        [--state ISO3] [--kind recommendation|demand] [--json]
     python -m compliance store copy --from FOLDER|URL --to FOLDER|URL
     python -m compliance store history|restore COMMIT_ID [--store FOLDER|URL]
 
@@ -30,6 +32,7 @@ from .data import DataValidationError, valid_iso3
 from .models import STATUSES
 from .scoring import scored_items
 from .store import STORE_ENV, StoreError, open_store
+from .timeline import cutoff
 
 
 class UsageError(Exception):
@@ -79,6 +82,16 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--skip-invalid", action="store_true", dest="skip_invalid", help="import the valid rows of a file with errors")
     i.add_argument("--editor", default=os.environ.get("USER", "cli"), help="name recorded in the audit log")
     i.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    pr = sub.add_parser("progress", help="status counts over time, for scripts and researchers")
+    _store_argument(pr)
+    pr.add_argument("--every", choices=("month", "quarter", "year"), default="year", help="one count per period end")
+    pr.add_argument("--from", type=_date, dest="start", help="first date (default: the first review)")
+    pr.add_argument("--to", type=_date, dest="end", help="last date (default: today)")
+    pr.add_argument("--cycle", type=int, help="UPR cycle")
+    pr.add_argument("--theme", help="theme slug, e.g. death-penalty")
+    pr.add_argument("--state", help="recommending (or addressed) state, ISO 3166 alpha-3")
+    pr.add_argument("--kind", choices=("recommendation", "demand"), help="recommendations or demands only")
+    pr.add_argument("--json", action="store_true", help="one JSON array of {date, implemented, partial, unfulfilled, not_assessed}")
     st = sub.add_parser("store", help="copy the dataset between stores; list or restore its history")
     st_sub = st.add_subparsers(dest="store_command", required=True, parser_class=_Parser)
     c = st_sub.add_parser("copy", help="copy a whole validated dataset from one store to another (one change set)")
@@ -130,7 +143,7 @@ def cmd_validate(args) -> int:
 
 def build_summary(ds, cycle=None, theme=None, state=None, as_of=None) -> dict:
     """The summary object printed by `summary --json` (also used by tests)."""
-    as_of_ts = pd.Timestamp(as_of) if as_of else pd.Timestamp.today().normalize()
+    as_of_ts = cutoff(as_of)
     scored = scored_items(ds, as_of_ts)
     selected = metrics.filter_items(scored, cycle=cycle, theme=theme, state=state)
     counts = metrics.status_counts(selected)
@@ -144,15 +157,15 @@ def build_summary(ds, cycle=None, theme=None, state=None, as_of=None) -> dict:
         **metrics.rates(counts),
         "published_tallies": [
             {k: t[k] for k in ("tally_id", "cycle", "assessor", "scope", "source_id", "published_date", *metrics.TALLY_FIELDS)}
-            for t in metrics.published_tallies(ds, cycle)
+            for t in metrics.published_tallies(ds, cycle, as_of=as_of_ts)
         ]
         if theme is None and state is None
         else [],
     }
 
 
-def cmd_summary(args) -> int:
-    ds = load_args_dataset(args)
+def _check_selection(args, ds) -> str | None:
+    """Validate --cycle, --theme and --state against the data; return the state code, upper-cased."""
     if args.cycle is not None and args.cycle not in set(ds.cycles["cycle"].astype(int)):
         raise UsageError(f"argument --cycle: no cycle {args.cycle}; the cycles are {', '.join(map(str, sorted(ds.cycles['cycle'].astype(int))))}")
     if args.theme is not None and args.theme not in set(ds.themes["theme_slug"]):
@@ -160,6 +173,32 @@ def cmd_summary(args) -> int:
     state = args.state.upper() if args.state else None
     if state is not None and state not in valid_iso3():
         raise UsageError(f"argument --state: {args.state!r} is not an ISO 3166 alpha-3 code (e.g. NOR, LTU)")
+    return state
+
+
+def cmd_progress(args) -> int:
+    ds = load_args_dataset(args)
+    state = _check_selection(args, ds)
+    end = cutoff(args.end)
+    start = cutoff(args.start) if args.start else ds.cycles["review_date_start"].min()
+    if start > end:
+        raise UsageError(f"argument --from: {start.date()} is after --to {end.date()}")
+    filters = {k: v for k, v in (("cycle", args.cycle), ("theme", args.theme), ("state", state), ("kind", args.kind)) if v}
+    series = metrics.status_over_time(ds, metrics.period_dates(start, end, args.every), **filters)
+    rows = [{"date": d.date().isoformat(), **{s: int(r[s]) for s in STATUSES}}
+            for d, (_, r) in zip(series["date"], series.iterrows())]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(f"{'date':<12}" + "".join(f"{s:>14}" for s in STATUSES))
+    for r in rows:
+        print(f"{r['date']:<12}" + "".join(f"{r[s]:>14}" for s in STATUSES))
+    return 0
+
+
+def cmd_summary(args) -> int:
+    ds = load_args_dataset(args)
+    state = _check_selection(args, ds)
     summary = build_summary(ds, args.cycle, args.theme, state, args.as_of)
     if args.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
@@ -351,7 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        handler = {"validate": cmd_validate, "summary": cmd_summary, "import": cmd_import, "store": cmd_store}[args.command]
+        handler = {"validate": cmd_validate, "summary": cmd_summary, "import": cmd_import, "progress": cmd_progress,
+                   "store": cmd_store}[args.command]
         return handler(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)

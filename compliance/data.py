@@ -27,6 +27,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import models as m
 from .schema import TABLE_NAMES, TABLES, TableSpec
+from .timeline import KNOWN_FROM, add_known_from
 from .schema import spec as schema_spec
 
 #: Environment variable that points the app and the CLI at another data folder.
@@ -503,13 +504,12 @@ def build_items(f: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "issuer_type": None,
             "addressee": None,
             "date": None,
-            "date_start": recs["cycle"].map({c: pd.Timestamp(f"{y}-01-01") for c, y in m.CYCLE_YEARS.items()}),
+            "date_start": recs["cycle"].map(f["cycles.csv"].set_index("cycle")["review_date_start"]),
+            KNOWN_FROM: recs[KNOWN_FROM],
             "recurrence_id": recs["recurrence_id"],
             "source_ids": recs["source_ids"],
         }
     )
-    cyc = f["cycles.csv"].set_index("cycle")["review_date_start"]
-    r["date_start"] = recs["cycle"].map(cyc).fillna(r["date_start"])
     d = f["demands.csv"]
     dm = pd.DataFrame(
         {
@@ -526,6 +526,7 @@ def build_items(f: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "addressee": d["addressee"],
             "date": d["issued_date"],
             "date_start": d["issued_date_start"],
+            KNOWN_FROM: d[KNOWN_FROM],
             "recurrence_id": d["recurrence_id"],
             "source_ids": d["source_ids"],
         }
@@ -557,6 +558,7 @@ def dataset_from_tables(contents: dict[str, bytes | None], *, store: Any = None,
     if problems:
         raise DataValidationError(problems)
     frames = {t.name: _typed(raw[t.name], t, problems, today) for t in TABLES}
+    add_known_from(frames, TABLES)
     for t in TABLES:
         _check_keys(frames[t.name], t, problems)
     warnings: list[str] = []

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from .data import Dataset
 from .models import ICC_STATE_POSITIONS, STATUSES
-from .scoring import scored_items
+from .data import isin
+from .scoring import scored_items, status_changes
+from .timeline import KNOWN_FROM, cutoff, existing
 
 DIMENSIONS = ("cycle", "theme", "state", "response", "addressee", "issuer", "kind", "recurrence_id")
 _LIST_DIMENSIONS = {"theme": "themes", "state": "states"}
@@ -101,27 +104,54 @@ def summarize(scored: pd.DataFrame, by: str) -> pd.DataFrame:
     return table.reset_index()
 
 
+def cached_status_changes(ds: Dataset) -> pd.DataFrame:
+    """Every item's status changes (scoring.status_changes), computed once per loaded dataset."""
+    cached = ds.__dict__.get("_status_changes")
+    if cached is None:
+        cached = ds.__dict__["_status_changes"] = status_changes(ds)
+    return cached
+
+
 def status_over_time(ds: Dataset, dates: Iterable, **filters) -> pd.DataFrame:
-    """Status counts of the filtered items at each date (long format: as_of, status, count)."""
-    rows = []
-    for d in dates:
-        counts = status_counts(filter_items(scored_items(ds, d), **filters))
-        rows.extend({"as_of": pd.Timestamp(d), "status": s, "count": n} for s, n in counts.items())
-    return pd.DataFrame(rows, columns=["as_of", "status", "count"])
+    """Status counts of the items matching `filters` (cycle, theme, state, kind, response ...) at each date: one row
+    per date (date, implemented, partial, unfulfilled, not_assessed), zeros before anything exists. Counted from each
+    item's status changes with cumulative sums, so 200 dates cost about as much as one; equal, date by date, to
+    scoring the items at that date."""
+    dates = pd.DatetimeIndex([cutoff(d) for d in dates])
+    ch = cached_status_changes(ds)
+    if filters:
+        keep = filter_items(ds.items, **filters)["item_id"]
+        ch = ch[isin(ch["item_id"], keep)]
+    previous = ch.groupby("item_id", sort=False)["status"].shift()
+    plus = pd.DataFrame({"date": ch["date"].to_numpy(), "status": ch["status"].to_numpy(), "n": 1})
+    was = previous.notna().to_numpy()
+    minus = pd.DataFrame({"date": ch["date"].to_numpy()[was], "status": previous.to_numpy()[was], "n": -1})
+    deltas = pd.concat([plus, minus], ignore_index=True)
+    table = deltas.pivot_table(index="date", columns="status", values="n", aggfunc="sum", fill_value=0)
+    table = table.reindex(columns=list(STATUSES), fill_value=0).sort_index().cumsum()
+    pos = table.index.searchsorted(dates, side="right") - 1
+    values = np.where(pos[:, None] >= 0, table.to_numpy()[np.clip(pos, 0, None)], 0) if len(table) else \
+        np.zeros((len(dates), len(STATUSES)), dtype=int)
+    out = pd.DataFrame(values.astype(int), columns=list(STATUSES))
+    out.insert(0, "date", dates)
+    return out
 
 
-def yearly_dates(start_year: int, end: pd.Timestamp) -> list[pd.Timestamp]:
-    """31 December of each year from start_year, then `end` itself."""
-    dates = [pd.Timestamp(f"{y}-12-31") for y in range(start_year, end.year)]
-    return dates + [end.normalize()]
+def period_dates(start, end, every: str = "year") -> list[pd.Timestamp]:
+    """`start`, the end of each month, quarter or year after it up to `end`, then `end` itself: the dates a series
+    over time is counted at (the last one agrees with a status "as of" `end`)."""
+    start, end = cutoff(start), cutoff(end)
+    freq = {"month": "ME", "quarter": "QE", "year": "YE"}[every]
+    inner = [d for d in pd.date_range(start, end, freq=freq) if start < d < end]
+    return sorted({start, *inner, end})
 
 
 TALLY_FIELDS = ("total", "implemented", "partial", "unfulfilled", "not_assessed")
 
 
-def published_tallies(ds: Dataset, cycle: int | None = None, scope: str | None = None) -> list[dict]:
-    """Published tallies (unknown figures as None), optionally for one cycle and scope."""
-    t = ds.tallies
+def published_tallies(ds: Dataset, cycle: int | None = None, scope: str | None = None, as_of=None) -> list[dict]:
+    """Tallies published by `as_of` (unknown figures as None), optionally for one cycle and scope."""
+    t = existing(ds.tallies, as_of)
     if cycle is not None:
         t = t[t["cycle"] == int(cycle)]
     if scope is not None:
@@ -134,6 +164,7 @@ def published_tallies(ds: Dataset, cycle: int | None = None, scope: str | None =
             "assessor": row["assessor"],
             "report_title": row["report_title"],
             "published_date": row["published_date"],
+            "known_from": row[KNOWN_FROM].date().isoformat(),
             "scope": row["scope"],
             "source_id": row["source_ids"].split(";")[0],
             "source_ids": row["source_ids"].split(";"),
@@ -145,48 +176,83 @@ def published_tallies(ds: Dataset, cycle: int | None = None, scope: str | None =
     return out
 
 
-def coverage_by_cycle(ds: Dataset, scored: pd.DataFrame) -> pd.DataFrame:
-    """Per cycle: recommendations published in total, how many are itemised here, how many have a status."""
+def coverage_by_cycle(ds: Dataset, scored: pd.DataFrame, as_of=None) -> pd.DataFrame:
+    """Per cycle, as known at `as_of`: whether it had been reviewed, the recommendations published in total, how many
+    of the selected items are itemised here, how many have a status, and how many published tallies exist."""
     recs = scored[scored["kind"] == "recommendation"]
+    tallies = existing(ds.tallies, as_of)
+    when = cutoff(as_of)
     rows = []
     for _, c in ds.cycles.iterrows():
+        reviewed = bool(pd.notna(c[KNOWN_FROM]) and c[KNOWN_FROM] <= when)
         sub = recs[recs["cycle"] == c["cycle"]]
         counts = status_counts(sub)
-        total = None if pd.isna(c["total_recommendations"]) else int(c["total_recommendations"])
+        total = None if pd.isna(c["total_recommendations"]) or not reviewed else int(c["total_recommendations"])
         rows.append(
             {
                 "cycle": int(c["cycle"]),
                 "review_year": int(c["review_year"]),
+                "review_date": c["review_date"],
+                "reviewed": reviewed,
                 "total_published": total,
                 "itemised": len(sub),
                 "assessed": len(sub) - counts["not_assessed"],
                 **counts,
-                "tallies": len(ds.tallies[(ds.tallies["cycle"] == c["cycle"]) & (ds.tallies["scope"] == "all")]),
+                "tallies": int(((tallies["cycle"] == c["cycle"]) & (tallies["scope"] == "all")).sum()),
             }
         )
     return pd.DataFrame(rows)
 
 
+#: A state's own positions, strongest first; `urged_to_join` is something others asked of it, never its position.
+OWN_POSITIONS = tuple(p for p in ICC_STATE_POSITIONS if p != "urged_to_join")
+
+
+def icc_events(ds: Dataset, as_of=None) -> pd.DataFrame:
+    """Every ICC event that is part of the record by `as_of` (undated ones count from their sources' dates)."""
+    return existing(ds.icc_events, as_of)
+
+
 def icc_positions(ds: Dataset, as_of=None) -> pd.DataFrame:
-    """Each state's position on the referral known by `as_of`: the strongest it has reached (referred > joined >
-    publicly supports > in discussion > urged to join), because being urged to join later does not undo a
-    state's public support. Undated events are left out."""
-    cutoff = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
-    ev = ds.icc_events
-    ev = ev[ev["position"].isin(ICC_STATE_POSITIONS) & ev["event_date_end"].notna() & (ev["event_date_end"] <= cutoff)]
-    rank = {p: i for i, p in enumerate(ICC_STATE_POSITIONS)}
+    """Each state's own position on the referral by `as_of`: the strongest it has taken in a dated event (referred >
+    joined > publicly supports > in discussion > rejects), because a later meeting does not undo public support.
+    Calls made to a state (urged to join) are not its position: see `icc_calls`. Undated events are left out."""
+    ev = icc_events(ds, as_of)
+    ev = ev[ev["position"].isin(OWN_POSITIONS) & ev["event_date_end"].notna()]
+    rank = {p: i for i, p in enumerate(OWN_POSITIONS)}
     ev = ev.assign(_rank=ev["position"].map(rank))
     ev = ev.sort_values(["actor_iso3", "_rank", "event_date_end", "event_id"], ascending=[True, False, True, True], kind="stable")
     latest = ev.drop_duplicates("actor_iso3", keep="last")
     return latest[["actor_iso3", "actor", "position", "event_date", "event_id", "summary", "source_ids"]].reset_index(drop=True)
 
 
+def icc_calls(ds: Dataset, as_of=None) -> pd.DataFrame:
+    """Calls on states to join the referral known by `as_of` (who was urged, when, by whom in the summary), one row
+    per call, oldest first. Shown beside a state's own position, never as it."""
+    ev = icc_events(ds, as_of)
+    ev = ev[ev["position"] == "urged_to_join"].sort_values(["actor_iso3", KNOWN_FROM, "event_id"])
+    return ev[["actor_iso3", "actor", "event_date", "event_id", "summary", "source_ids"]].reset_index(drop=True)
+
+
 def court_steps(ds: Dataset, as_of=None) -> pd.DataFrame:
     """The Court's procedural steps known by `as_of`, oldest first."""
-    cutoff = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
-    ev = ds.icc_events
-    ev = ev[(ev["position"] == "court_step") & (ev["event_date_end"] <= cutoff)]
-    return ev.sort_values("event_date_start").reset_index(drop=True)
+    ev = icc_events(ds, as_of)
+    ev = ev[ev["position"] == "court_step"]
+    return ev.sort_values(["event_date_start", "event_id"]).reset_index(drop=True)
+
+
+def pledges(ds: Dataset, as_of=None, *, kinds=None, accountability_only: bool = False, donor_iso3: str | None = None
+            ) -> pd.DataFrame:
+    """The pledges made by `as_of`, optionally of some kinds (pledge, cumulative), for accountability work only, or
+    from one donor state."""
+    p = existing(ds.pledges, as_of)
+    if kinds is not None:
+        p = p[p["kind"].isin(list(kinds))]
+    if accountability_only:
+        p = p[p["accountability"] == "yes"]
+    if donor_iso3:
+        p = p[p["donor_iso3"] == donor_iso3]
+    return p
 
 
 def pledge_totals(pledges: pd.DataFrame, by: str | None = None) -> pd.DataFrame:

@@ -41,6 +41,8 @@ class TableSpec:
     #: date columns that may lie in the future (a scheduled review); every other date must not
     future_dates: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
+    #: what times a row's existence (compliance.timeline): a date column, or "cycle" (its cycle's review date)
+    exists_from: str | None = None
 
     @property
     def table(self) -> str:
@@ -81,32 +83,32 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("theme_map_uprinfo.csv", m.ThemeMapping, ("uprinfo_issue",), references=(_themes("theme_slug", False),)),
     TableSpec("theme_map_uhri.csv", m.ThemeKeyword, ("keyword", "theme_slug"), references=(_themes("theme_slug", False),)),
     TableSpec("cycles.csv", m.Cycle, ("cycle",), dates=("review_date", "hrc_adoption_date"),
-              future_dates=("review_date", "hrc_adoption_date"), references=(_sources(),)),
+              future_dates=("review_date", "hrc_adoption_date"), references=(_sources(),), exists_from="review_date"),
     TableSpec("recurrences.csv", m.Recurrence, ("recurrence_id",)),
     TableSpec("recommendations.csv", m.Recommendation, ("recommendation_id",), references=(
         Reference("cycle", (("cycles.csv", "cycle"),), what="cycle (not in cycles.csv)"),
-        _themes(), _RECURRENCE, _sources())),
+        _themes(), _RECURRENCE, _sources()), exists_from="cycle"),
     TableSpec("recommendation_states.csv", m.RecommendingState, ("recommendation_id", "state_iso3", "text_key"), references=(
         Reference("recommendation_id", (("recommendations.csv", "recommendation_id"),),
                   what="recommendation id (not in recommendations.csv)"),
         _iso3("state_iso3"), _sources())),
     TableSpec("demands.csv", m.Demand, ("demand_id",), dates=("issued_date",),
-              references=(_iso3("addressee_iso3", True), _themes(), _RECURRENCE, _sources())),
+              references=(_iso3("addressee_iso3", True), _themes(), _RECURRENCE, _sources()), exists_from="issued_date"),
     TableSpec("criteria.csv", m.Criterion, ("criterion_id",)),
     TableSpec("item_criteria.csv", m.ItemCriterion, ("item_id", "criterion_id"), references=(
         Reference("item_id", _ITEMS, what=_ITEM_WHAT), _CRITERION)),
     TableSpec("observations.csv", m.Observation, ("observation_id",), dates=("observed_date",),
-              references=(_CRITERION, _sources())),
+              references=(_CRITERION, _sources()), exists_from="observed_date"),
     TableSpec("assessments.csv", m.Assessment, ("assessment_id",), dates=("assessed_date",),
-              references=(Reference("item_id", _ITEMS, what=_ITEM_WHAT), _sources())),
+              references=(Reference("item_id", _ITEMS, what=_ITEM_WHAT), _sources()), exists_from="assessed_date"),
     TableSpec("evidence_searches.csv", m.EvidenceSearch, ("search_id",), dates=("searched_date",),
-              references=(Reference("item_id", _ITEMS, what=_ITEM_WHAT), _sources())),
+              references=(Reference("item_id", _ITEMS, what=_ITEM_WHAT), _sources()), exists_from="searched_date"),
     TableSpec("tallies.csv", m.Tally, ("tally_id",), dates=("published_date",),
-              references=(Reference("cycle", (("cycles.csv", "cycle"),), what="cycle (not in cycles.csv)"), _sources())),
+              references=(Reference("cycle", (("cycles.csv", "cycle"),), what="cycle (not in cycles.csv)"), _sources()), exists_from="published_date"),
     TableSpec("icc_events.csv", m.IccEvent, ("event_id",), dates=("event_date",),
-              references=(_iso3("actor_iso3"), _sources())),
+              references=(_iso3("actor_iso3"), _sources()), exists_from="event_date"),
     TableSpec("pledges.csv", m.Pledge, ("pledge_id",), dates=("pledged_date",),
-              references=(_iso3("donor_iso3"), _sources())),
+              references=(_iso3("donor_iso3"), _sources()), exists_from="pledged_date"),
     TableSpec("exchange_rates.csv", m.ExchangeRate, ("currency", "year"), references=(_sources(),)),
 )
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .data import Dataset, isin
+from .timeline import KNOWN_FROM, cutoff
 
 SCORE_COLUMNS = [
     "item_id",
@@ -37,10 +38,6 @@ SCORE_COLUMNS = [
 ]
 
 
-def _as_of(as_of) -> pd.Timestamp:
-    return pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
-
-
 def _sorted_observations(ds: Dataset) -> pd.DataFrame:
     """Observations sorted once per dataset by criterion, date and id (re-scoring at many dates reuses it)."""
     cached = ds.__dict__.get("_observations_sorted")
@@ -53,12 +50,12 @@ def _sorted_observations(ds: Dataset) -> pd.DataFrame:
 def latest_observations(ds: Dataset, as_of) -> pd.DataFrame:
     """The latest observation of each criterion known by `as_of` (partial dates count from their end)."""
     obs = _sorted_observations(ds)
-    obs = obs[(obs["observed_date_end"] <= _as_of(as_of)).to_numpy()]
+    obs = obs[(obs["observed_date_end"] <= cutoff(as_of)).to_numpy()]
     return obs.drop_duplicates("criterion_id", keep="last")
 
 
 def _latest_assessments(ds: Dataset, as_of) -> pd.DataFrame:
-    a = ds.assessments[ds.assessments["assessed_date_end"] <= _as_of(as_of)]
+    a = ds.assessments[ds.assessments["assessed_date_end"] <= cutoff(as_of)]
     a = a.sort_values(["item_id", "assessed_date_end", "assessment_id"], kind="stable")
     return a.drop_duplicates("item_id", keep="last")
 
@@ -74,10 +71,11 @@ def evidence_status(score: pd.Series, observed: pd.Series) -> pd.Series:
 
 
 def score_items(ds: Dataset, as_of=None) -> pd.DataFrame:
-    """Status of every item in `ds.items` at `as_of` (default today), with basis, sources and disagreements."""
-    cutoff = _as_of(as_of)
-    items = ds.items[["item_id"]]
-    latest = latest_observations(ds, cutoff)[["criterion_id", "met"]]
+    """Status at `as_of` (default today) of every item that exists by then (compliance.timeline: a recommendation
+    from its cycle's review, a demand from its date), with basis, sources and disagreements."""
+    when = cutoff(as_of)
+    items = ds.items.loc[(ds.items[KNOWN_FROM] <= when).to_numpy(), ["item_id"]]
+    latest = latest_observations(ds, when)[["criterion_id", "met"]]
     links = ds.item_criteria[["item_id", "criterion_id", "weight"]].merge(latest, on="criterion_id", how="left")
     met = links["met"].to_numpy(dtype=object)
     value = np.select([met == "yes", met == "partly", met == "no"], [1.0, 0.5, 0.0], default=np.nan)
@@ -95,7 +93,7 @@ def score_items(ds: Dataset, as_of=None) -> pd.DataFrame:
     out["evidence_score"] = (out["weighted_met"] / out["weight_total"]).where(observed)
     out["evidence_status"] = evidence_status(out["evidence_score"].fillna(0.0), observed)
 
-    a = _latest_assessments(ds, cutoff).set_index("item_id")
+    a = _latest_assessments(ds, when).set_index("item_id")
     out["assessment_status"] = out["item_id"].map(a["status"])
     out["assessor"] = out["item_id"].map(a["assessor"])
     out["assessment_id"] = out["item_id"].map(a["assessment_id"])
@@ -109,13 +107,13 @@ def score_items(ds: Dataset, as_of=None) -> pd.DataFrame:
 def status_source_table(ds: Dataset, as_of=None, item_ids=None) -> pd.DataFrame:
     """(item_id, source_id) pairs behind each status at `as_of`: the sources of the observations used and of the
     assessment that stands (both kept). Built on demand, for the items shown, not for every item on every score."""
-    cutoff = _as_of(as_of)
+    when = cutoff(as_of)
     links = ds.item_criteria[["item_id", "criterion_id"]]
-    assessments = _latest_assessments(ds, cutoff)[["item_id", "source_ids"]]
+    assessments = _latest_assessments(ds, when)[["item_id", "source_ids"]]
     if item_ids is not None:
         links = links[isin(links["item_id"], item_ids)]
         assessments = assessments[isin(assessments["item_id"], item_ids)]
-    latest = latest_observations(ds, cutoff)[["criterion_id", "source_ids"]]
+    latest = latest_observations(ds, when)[["criterion_id", "source_ids"]]
     used = links.merge(latest, on="criterion_id")[["item_id", "source_ids"]]
     pairs = pd.concat([used, assessments], ignore_index=True).drop_duplicates()
     pairs = pairs.assign(source_id=pairs["source_ids"].str.split(";")).explode("source_id")
@@ -125,21 +123,21 @@ def status_source_table(ds: Dataset, as_of=None, item_ids=None) -> pd.DataFrame:
 def status_sources(ds: Dataset, as_of=None, item_ids=None) -> list[str]:
     """Distinct sources behind the statuses of the given items (all items when None), sorted. The union needs
     no per-item pairs: the latest observations of the items' criteria plus their standing assessments."""
-    cutoff = _as_of(as_of)
+    when = cutoff(as_of)
     links = ds.item_criteria
-    assessments = _latest_assessments(ds, cutoff)
+    assessments = _latest_assessments(ds, when)
     if item_ids is not None:
         links = links[isin(links["item_id"], item_ids)]
         assessments = assessments[isin(assessments["item_id"], item_ids)]
-    latest = latest_observations(ds, cutoff)
+    latest = latest_observations(ds, when)
     cells = set(pd.unique(latest.loc[isin(latest["criterion_id"], pd.unique(links["criterion_id"])), "source_ids"]))
     cells |= set(pd.unique(assessments["source_ids"]))
     return sorted({s for cell in cells for s in cell.split(";") if s})
 
 
 def scored_items(ds: Dataset, as_of=None) -> pd.DataFrame:
-    """`ds.items` joined with their scores at `as_of`: the table pages and metrics work from."""
-    return ds.items.merge(score_items(ds, as_of), on="item_id", how="left")
+    """The items that exist at `as_of`, with their scores then: the table pages, metrics and commands work from."""
+    return ds.items.merge(score_items(ds, as_of), on="item_id", how="inner")
 
 
 def evidence_timeline(ds: Dataset, item_id: str) -> pd.DataFrame:
@@ -150,16 +148,75 @@ def evidence_timeline(ds: Dataset, item_id: str) -> pd.DataFrame:
     return obs.sort_values(["observed_date_start", "observation_id"]).reset_index(drop=True)
 
 
+MET_VALUE = {"yes": 1.0, "partly": 0.5, "no": 0.0}
+
+
+def status_changes(ds: Dataset, items: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every item's status as a step function of time, computed once from its observations and assessments: one row
+    per change (item_id, date, status, basis, evidence_score), the first at the day the item exists (its status then,
+    earlier evidence included). The status at any date is the last row on or before it, and it equals
+    `score_items(ds, date)` for every item that exists by then (the tests check this date by date).
+
+    How: each observation changes its criterion's value (the latest by date, then id, wins, as in scoring); that
+    change moves the weighted sum of every item the criterion judges by weight x (new - old) and, the first time,
+    marks the criterion observed. Cumulative sums per item give the evidence score after each change; the latest
+    assessment up to each date stands over it."""
+    items = ds.items if items is None else items
+    items = items[["item_id", KNOWN_FROM]].dropna(subset=[KNOWN_FROM])
+    ids = set(items["item_id"])
+    links = ds.item_criteria[["item_id", "criterion_id", "weight"]]
+    links = links[isin(links["item_id"], ids)]
+    weight_total = links.groupby("item_id")["weight"].sum().astype("float64")
+
+    # each criterion's value changes, in the order scoring resolves them
+    obs = _sorted_observations(ds)
+    obs = obs[isin(obs["criterion_id"], pd.unique(links["criterion_id"]))]
+    value = obs["met"].map(MET_VALUE).to_numpy(dtype="float64")
+    crit = obs["criterion_id"].to_numpy(dtype=object)
+    first = np.r_[True, crit[1:] != crit[:-1]] if len(crit) else np.array([], dtype=bool)
+    previous = np.where(first, 0.0, np.r_[0.0, value[:-1]])
+    changes = pd.DataFrame({"criterion_id": crit, "date": obs["observed_date_end"].to_numpy(),
+                            "dv": value - previous, "dobs": first.astype("int64")})
+    ev = links.merge(changes, on="criterion_id")
+    ev = pd.DataFrame({"item_id": ev["item_id"].to_numpy(dtype=object), "date": ev["date"].to_numpy(),
+                       "dmet": ev["weight"].to_numpy(dtype="float64") * ev["dv"].to_numpy(), "dobs": ev["dobs"].to_numpy()})
+    ev = ev.groupby(["item_id", "date"], sort=True).sum().reset_index()
+    g = ev.groupby("item_id", sort=False)
+    ev["met"] = g["dmet"].cumsum()
+    ev["observed"] = g["dobs"].cumsum()
+    ev["evidence_score"] = (ev["met"] / ev["item_id"].map(weight_total)).where(ev["observed"] > 0)
+    ev["evidence_status"] = evidence_status(ev["evidence_score"].fillna(0.0), ev["observed"] > 0).to_numpy()
+
+    # the latest assessment up to each date
+    a = ds.assessments[isin(ds.assessments["item_id"], ids)]
+    a = a.sort_values(["item_id", "assessed_date_end", "assessment_id"], kind="stable")
+    a = a.drop_duplicates(["item_id", "assessed_date_end"], keep="last")
+    a = pd.DataFrame({"item_id": a["item_id"].to_numpy(dtype=object), "date": a["assessed_date_end"].to_numpy(),
+                      "assessment_status": a["status"].to_numpy(dtype=object)})
+
+    # each item's days of existence: it enters with whatever held then
+    start = pd.DataFrame({"item_id": items["item_id"].to_numpy(dtype=object), "date": items[KNOWN_FROM].to_numpy()})
+    steps = pd.concat([start, ev[["item_id", "date", "evidence_score", "evidence_status"]], a], ignore_index=True)
+    steps = steps.sort_values(["item_id", "date"], kind="stable")
+    steps = steps.groupby(["item_id", "date"], sort=False).last().reset_index()  # one row per day: all that changed
+    g = steps.groupby("item_id", sort=False)
+    for col in ("evidence_score", "evidence_status", "assessment_status"):
+        steps[col] = g[col].ffill()
+    steps["evidence_status"] = steps["evidence_status"].fillna("not_assessed")
+    has_assessment = steps["assessment_status"].notna()
+    steps["status"] = steps["assessment_status"].where(has_assessment, steps["evidence_status"])
+    steps["basis"] = np.select([has_assessment, steps["evidence_score"].notna()], ["assessment", "evidence"], default="none")
+    # nothing before the item exists: its first row is the day it exists
+    entry = steps["item_id"].map(items.set_index("item_id")[KNOWN_FROM])
+    before = steps["date"] < entry
+    last_before = steps[before].groupby("item_id").tail(1).index
+    steps.loc[last_before, "date"] = entry[last_before]
+    steps = steps[~before | steps.index.isin(last_before)]
+    steps = steps.sort_values(["item_id", "date"], kind="stable").drop_duplicates(["item_id", "date"], keep="last")
+    return steps[["item_id", "date", "status", "basis", "evidence_score"]].reset_index(drop=True)
+
+
 def status_history(ds: Dataset, item_id: str) -> pd.DataFrame:
-    """The item's status at each date on which its evidence or assessments changed."""
-    links = ds.item_criteria[ds.item_criteria["item_id"] == item_id]
-    dates = set(ds.observations.loc[ds.observations["criterion_id"].isin(links["criterion_id"]), "observed_date_end"])
-    dates |= set(ds.assessments.loc[ds.assessments["item_id"] == item_id, "assessed_date_end"])
-    rows = []
-    sub = Dataset(frames=ds.frames, store=ds.store, version=ds.version)
-    sub.items = ds.items[ds.items["item_id"] == item_id]
-    sub.__dict__["_observations_sorted"] = _sorted_observations(ds)
-    for d in sorted(x for x in dates if pd.notna(x)):
-        s = score_items(sub, d).iloc[0]
-        rows.append({"as_of": d, "status": s["status"], "basis": s["basis"], "evidence_score": s["evidence_score"]})
-    return pd.DataFrame(rows, columns=["as_of", "status", "basis", "evidence_score"])
+    """One item's status from the day it exists, at each date its evidence or assessments changed it."""
+    rows = status_changes(ds, ds.items[ds.items["item_id"] == item_id])
+    return rows.rename(columns={"date": "as_of"})[["as_of", "status", "basis", "evidence_score"]]

@@ -22,7 +22,7 @@ st.caption(f"Positions as of {as_of}: the strongest position each state has reac
            "events are listed first in the table.")
 positions = metrics.icc_positions(ds, flt.as_of)
 steps = metrics.court_steps(ds, flt.as_of)
-events = ds.icc_events[(ds.icc_events["event_date_end"] <= flt.as_of) | ds.icc_events["event_date_end"].isna()]
+events = metrics.icc_events(ds, flt.as_of)
 
 cols = st.columns(4)
 for col, pos in zip(cols, ("referred", "joined", "publicly_supports", "in_discussion")):

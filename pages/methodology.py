@@ -43,7 +43,7 @@ itemised coverage and never mixes the two.
 )
 
 st.header("What is itemised, tallied or unknown")
-cov = metrics.coverage_by_cycle(ds, scored)
+cov = metrics.coverage_by_cycle(ds, scored, flt.as_of)
 cov_table = pd.DataFrame({
     "cycle": cov["cycle"].astype(str) + " (" + cov["review_year"].astype(str) + ")",
     "recommendations received (published)": cov["total_published"].map(lambda v: "unknown" if pd.isna(v) else str(int(v))),

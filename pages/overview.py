@@ -25,7 +25,7 @@ st.caption(f"Status as of {as_of}. Newest dated fact in the data: {last.date().i
 
 recs = metrics.filter_items(scored, kind="recommendation", theme=flt.theme, state=flt.state,
                             cycle=flt.cycle if flt.cycle else None)
-coverage = metrics.coverage_by_cycle(ds, recs)
+coverage = metrics.coverage_by_cycle(ds, recs, flt.as_of)
 if flt.cycle:
     coverage = coverage[coverage["cycle"] == flt.cycle]
 
@@ -37,7 +37,7 @@ for col, (_, c) in zip(cols, coverage.iterrows()):
         st.metric(f"Cycle {int(c['cycle'])} ({int(c['review_year'])})", total,
                   help="Total number of recommendations as published (sources on the methodology page); 'unknown' where no source gives it.")
         st.markdown(f"recommendations received  \n**{int(c['itemised'])}** itemised here · **{int(c['assessed'])}** with a status")
-        tallies = metrics.published_tallies(ds, int(c["cycle"]), scope="all")
+        tallies = metrics.published_tallies(ds, int(c["cycle"]), scope="all", as_of=flt.as_of)
         for t in tallies[:1]:
             figs = ", ".join(f"{STATUS_LABELS[k].lower()} {'unknown' if t[k] is None else t[k]}" for k in ("implemented", "partial", "unfulfilled", "not_assessed"))
             st.caption(f"Published tally ({t['source_id']}): of {t['total']}, {figs}.")
@@ -62,7 +62,7 @@ fig_status = charts.build_status_bar_chart(selection, "cycle", "Itemised recomme
                                            labels={c: f"Cycle {c}" for c in range(1, 5)})
 show_chart(fig_status, "overview_status", ds)
 
-tallies = metrics.published_tallies(ds, flt.cycle)
+tallies = metrics.published_tallies(ds, flt.cycle, as_of=flt.as_of)
 tally_sources = {s for t in tallies for s in t["source_ids"]}
 fig_tally = charts.build_tally_chart(tallies, "Published tallies of implementation", flt.chart_context(ds, tally_sources, use=("cycle",)))
 show_chart(fig_tally, "overview_tallies", ds)
@@ -80,7 +80,7 @@ step = f"{steps.iloc[-1]['summary']} ({steps.iloc[-1]['event_date']})" if len(st
 st.markdown(f"**Referred:** {referred} · **Joined:** {joined} · **Publicly supports:** {supports}  \n**The Court's latest step:** {step}")
 
 st.subheader("Funding pledges")
-totals = metrics.pledge_totals(ds.pledges)
+totals = metrics.pledge_totals(metrics.pledges(ds, flt.as_of))
 with_amount = totals[totals["currency"].notna()]
 st.markdown(" · ".join(f"**{row.amount:,.0f} {row.currency}** ({row.pledges} pledges)" for row in with_amount.itertuples()) or "none")
 st.caption("Sums of new pledges in their original currency (never converted without a cited rate; running totals "

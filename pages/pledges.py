@@ -18,15 +18,10 @@ as_of = flt.as_of.date().isoformat()
 st.title("Funding pledges")
 st.caption("Amounts in their original currency. Nothing is converted: no cited exchange-rate table is shipped yet, "
            "so totals are per currency. Running totals (kind 'cumulative') are shown but never added to pledges.")
-p = ds.pledges[(ds.pledges["pledged_date_end"] <= flt.as_of) | ds.pledges["pledged_date_end"].isna()]
 c1, c2 = st.columns(2)
 only_acc = c1.toggle("Accountability work only", key="pl_acc")
 kinds = c2.multiselect("Kinds", ["pledge", "cumulative"], default=["pledge"], key="pl_kind")
-if only_acc:
-    p = p[p["accountability"] == "yes"]
-p = p[p["kind"].isin(kinds)]
-if flt.state:
-    p = p[p["donor_iso3"] == flt.state]
+p = metrics.pledges(ds, flt.as_of, kinds=kinds, accountability_only=only_acc, donor_iso3=flt.state)
 
 totals = metrics.pledge_totals(p)
 shown_totals = pd.DataFrame({
