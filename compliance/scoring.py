@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .data import Dataset, isin
+from .models import STATUSES
 from .timeline import KNOWN_FROM, cutoff
 
 SCORE_COLUMNS = [
@@ -163,57 +164,81 @@ def status_changes(ds: Dataset, items: pd.DataFrame | None = None) -> pd.DataFra
     assessment up to each date stands over it."""
     items = ds.items if items is None else items
     items = items[["item_id", KNOWN_FROM]].dropna(subset=[KNOWN_FROM])
-    ids = set(items["item_id"])
-    links = ds.item_criteria[["item_id", "criterion_id", "weight"]]
-    links = links[isin(links["item_id"], ids)]
-    weight_total = links.groupby("item_id")["weight"].sum().astype("float64")
+    # integer codes instead of strings: every join and group below runs on numbers
+    item_index = pd.Index(items["item_id"].to_numpy(dtype=object), dtype=object)
+    links = ds.item_criteria
+    link_item = item_index.get_indexer(links["item_id"].to_numpy(dtype=object))
+    keep = link_item >= 0
+    crit_index = pd.Index(pd.unique(links["criterion_id"].to_numpy(dtype=object)[keep]), dtype=object)
+    link = pd.DataFrame({"item": link_item[keep],
+                         "crit": crit_index.get_indexer(links["criterion_id"].to_numpy(dtype=object)[keep]),
+                         "w": links["weight"].to_numpy(dtype="float64")[keep]})
+    weight_total = np.bincount(link["item"].to_numpy(), weights=link["w"].to_numpy(), minlength=len(item_index))
 
-    # each criterion's value changes, in the order scoring resolves them
+    # each criterion's value changes, in the order scoring resolves them (sorted by criterion, date, id)
     obs = _sorted_observations(ds)
-    obs = obs[isin(obs["criterion_id"], pd.unique(links["criterion_id"]))]
-    value = obs["met"].map(MET_VALUE).to_numpy(dtype="float64")
-    crit = obs["criterion_id"].to_numpy(dtype=object)
+    crit = crit_index.get_indexer(obs["criterion_id"].to_numpy(dtype=object))
+    on = crit >= 0
+    crit = crit[on]
+    value = obs["met"].map(MET_VALUE).to_numpy(dtype="float64")[on]
     first = np.r_[True, crit[1:] != crit[:-1]] if len(crit) else np.array([], dtype=bool)
     previous = np.where(first, 0.0, np.r_[0.0, value[:-1]])
-    changes = pd.DataFrame({"criterion_id": crit, "date": obs["observed_date_end"].to_numpy(),
-                            "dv": value - previous, "dobs": first.astype("int64")})
-    ev = links.merge(changes, on="criterion_id")
-    ev = pd.DataFrame({"item_id": ev["item_id"].to_numpy(dtype=object), "date": ev["date"].to_numpy(),
-                       "dmet": ev["weight"].to_numpy(dtype="float64") * ev["dv"].to_numpy(), "dobs": ev["dobs"].to_numpy()})
-    ev = ev.groupby(["item_id", "date"], sort=True).sum().reset_index()
-    g = ev.groupby("item_id", sort=False)
-    ev["met"] = g["dmet"].cumsum()
-    ev["observed"] = g["dobs"].cumsum()
-    ev["evidence_score"] = (ev["met"] / ev["item_id"].map(weight_total)).where(ev["observed"] > 0)
-    ev["evidence_status"] = evidence_status(ev["evidence_score"].fillna(0.0), ev["observed"] > 0).to_numpy()
+    changes = pd.DataFrame({"crit": crit, "date": obs["observed_date_end"].to_numpy()[on], "dv": value - previous,
+                            "dobs": first.astype("int64")})
+    ev = link.merge(changes, on="crit")
+    ev = pd.DataFrame({"item": ev["item"].to_numpy(), "date": ev["date"].to_numpy(),
+                       "dmet": ev["w"].to_numpy() * ev["dv"].to_numpy(), "dobs": ev["dobs"].to_numpy()})
+    ev = ev.groupby(["item", "date"], sort=True).sum().reset_index()
+    g = ev.groupby("item", sort=False)
+    met = g["dmet"].cumsum().to_numpy()
+    observed = g["dobs"].cumsum().to_numpy() > 0
+    total = weight_total[ev["item"].to_numpy()]
+    score = np.where(observed, met / np.where(total > 0, total, 1.0), np.nan)
+    # statuses as codes (the order of STATUSES) until the end: no text in the joins and groups
+    filled = np.nan_to_num(score)
+    ev_status = np.select([~observed, filled >= 1.0 - 1e-9, filled <= 1e-9], [3, 0, 2], default=1).astype("float64")
+    ev = pd.DataFrame({"item": ev["item"].to_numpy(), "date": ev["date"].to_numpy(), "evidence_score": score,
+                       "evidence_status": ev_status})
 
     # the latest assessment up to each date
-    a = ds.assessments[isin(ds.assessments["item_id"], ids)]
-    a = a.sort_values(["item_id", "assessed_date_end", "assessment_id"], kind="stable")
-    a = a.drop_duplicates(["item_id", "assessed_date_end"], keep="last")
-    a = pd.DataFrame({"item_id": a["item_id"].to_numpy(dtype=object), "date": a["assessed_date_end"].to_numpy(),
-                      "assessment_status": a["status"].to_numpy(dtype=object)})
+    a = ds.assessments
+    a_item = item_index.get_indexer(a["item_id"].to_numpy(dtype=object))
+    code = {st: float(i) for i, st in enumerate(STATUSES)}
+    a = pd.DataFrame({"item": a_item, "date": a["assessed_date_end"].to_numpy(),
+                      "order": a["assessment_id"].rank(method="first").to_numpy(),
+                      "assessment_status": a["status"].map(code).to_numpy(dtype="float64")})[a_item >= 0]
+    a = a.sort_values(["item", "date", "order"], kind="stable").drop_duplicates(["item", "date"], keep="last")
+    a = a.drop(columns="order")
 
     # each item's days of existence: it enters with whatever held then
-    start = pd.DataFrame({"item_id": items["item_id"].to_numpy(dtype=object), "date": items[KNOWN_FROM].to_numpy()})
-    steps = pd.concat([start, ev[["item_id", "date", "evidence_score", "evidence_status"]], a], ignore_index=True)
-    steps = steps.sort_values(["item_id", "date"], kind="stable")
-    steps = steps.groupby(["item_id", "date"], sort=False).last().reset_index()  # one row per day: all that changed
-    g = steps.groupby("item_id", sort=False)
+    entry = items[KNOWN_FROM].to_numpy()
+    start = pd.DataFrame({"item": np.arange(len(item_index)), "date": entry})
+    steps = pd.concat([start, ev, a], ignore_index=True)
+    steps = steps.sort_values(["item", "date"], kind="stable")
+    steps = steps.groupby(["item", "date"], sort=False).last().reset_index()  # one row per day: all that changed
+    g = steps.groupby("item", sort=False)
     for col in ("evidence_score", "evidence_status", "assessment_status"):
         steps[col] = g[col].ffill()
-    steps["evidence_status"] = steps["evidence_status"].fillna("not_assessed")
-    has_assessment = steps["assessment_status"].notna()
-    steps["status"] = steps["assessment_status"].where(has_assessment, steps["evidence_status"])
-    steps["basis"] = np.select([has_assessment, steps["evidence_score"].notna()], ["assessment", "evidence"], default="none")
-    # nothing before the item exists: its first row is the day it exists
-    entry = steps["item_id"].map(items.set_index("item_id")[KNOWN_FROM])
-    before = steps["date"] < entry
-    last_before = steps[before].groupby("item_id").tail(1).index
-    steps.loc[last_before, "date"] = entry[last_before]
-    steps = steps[~before | steps.index.isin(last_before)]
-    steps = steps.sort_values(["item_id", "date"], kind="stable").drop_duplicates(["item_id", "date"], keep="last")
-    return steps[["item_id", "date", "status", "basis", "evidence_score"]].reset_index(drop=True)
+    steps["evidence_status"] = steps["evidence_status"].fillna(3.0)  # not_assessed
+    has_assessment = steps["assessment_status"].notna().to_numpy()
+    steps["status"] = np.where(has_assessment, steps["assessment_status"], steps["evidence_status"]).astype("int64")
+    steps["basis"] = np.select([has_assessment, steps["evidence_score"].notna().to_numpy()], [0, 1], default=2)
+    # nothing before the item exists: the last state before it becomes its state on the day it exists
+    item_entry = entry[steps["item"].to_numpy()]
+    before = steps["date"].to_numpy() < item_entry
+    nxt_item = np.r_[steps["item"].to_numpy()[1:], -1]
+    nxt_before = np.r_[before[1:], False]
+    last_before = before & ~((nxt_item == steps["item"].to_numpy()) & nxt_before)
+    dates = steps["date"].to_numpy().copy()
+    dates[last_before] = item_entry[last_before]
+    steps["date"] = dates
+    steps = steps[~before | last_before]
+    steps = steps.sort_values(["item", "date"], kind="stable").drop_duplicates(["item", "date"], keep="last")
+    out = pd.DataFrame({"item_id": item_index.to_numpy()[steps["item"].to_numpy()], "date": steps["date"].to_numpy(),
+                        "status": np.array(STATUSES, dtype=object)[steps["status"].to_numpy()],
+                        "basis": np.array(["assessment", "evidence", "none"], dtype=object)[steps["basis"].to_numpy()],
+                        "evidence_score": steps["evidence_score"].to_numpy(dtype="float64")})
+    return out
 
 
 def status_history(ds: Dataset, item_id: str) -> pd.DataFrame:

@@ -91,7 +91,7 @@ def test_small_benchmark_run_reports_every_number():
         assert key in result, key
     t = result["timings_s"]
     for key in ("generate", "baseline_groupby", "load_validate", "score_items", "scored_items", "metrics", "metrics_total",
-                "rescore_10_dates", "rescore_per_date_mean", "app_warm_run", "page_first_run", "page_rerun"):
+                "rescore_10_dates", "rescore_per_date_mean", "status_over_time", "app_warm_run", "page_first_run", "page_rerun"):
         assert key in t, key
     for page in ("overview", "recommendations", "progress", "demands", "methodology"):
         assert any(k.startswith(page + ".") for k in t["metrics"]), page
@@ -123,7 +123,7 @@ def test_small_benchmark_run_reports_every_number():
     from bench.run import TARGETS
 
     names = [row["target"] for row in result["targets"]]
-    assert len(names) == len(TARGETS) >= 10 and all(re.search(r"\d", name) for name in names)
+    assert len(names) == len(TARGETS) >= 13 and all(re.search(r"\d", name) for name in names)
     for row, (_, path, _, _) in zip(result["targets"], TARGETS):
         if path[0] == "store":  # measured only with --store
             assert row["value"] is None and row["ok"] is None
