@@ -6,7 +6,7 @@ otherwise.
 
 import streamlit as st
 
-from ui.shared import ROUTED_KEY, build_pages, require_dataset, sidebar_filters
+from ui.shared import ROUTED_KEY, build_pages, link_to_this_view, require_dataset, sidebar_filters
 
 st.set_page_config(page_title="Belarus UPR compliance", page_icon=":material/balance:", layout="wide")
 
@@ -24,6 +24,7 @@ with st.sidebar:
     )
 try:
     page.run()
+    link_to_this_view(st.session_state["_filters"])  # after the page: its own filters are in the link by then
 finally:
     # cleared after every run, so a later run of a page without this frame is caught by the guard
     st.session_state[ROUTED_KEY] = False

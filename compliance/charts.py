@@ -308,6 +308,48 @@ def build_pledge_timeline(pledges: pd.DataFrame, title: str, ctx: ChartContext) 
     return finish(fig, title, ctx, legend_title="Currency")
 
 
+def build_status_over_time_chart(series: pd.DataFrame, title: str, ctx: ChartContext, *,
+                                 markers: list[tuple[pd.Timestamp, str]] = ()) -> go.Figure:
+    """Status counts over time as stacked areas (one colour per status, as everywhere), from a
+    `metrics.status_over_time` series; `markers` (the review dates) are drawn as labelled dotted lines."""
+    fig = go.Figure()
+    if series.empty or not series[list(STATUSES)].to_numpy().any():
+        return finish(_empty(fig, "Nothing exists yet for these filters at these dates"), title, ctx)
+    for st in STATUSES:
+        fig.add_scatter(x=series["date"], y=series[st], name=STATUS_LABELS[st], mode="lines", stackgroup="status",
+                        line=dict(color=STATUS_COLORS[st], width=0.5, shape="hv"), fillcolor=STATUS_COLORS[st],
+                        hovertemplate="%{x|%Y-%m-%d}: %{y} " + STATUS_LABELS[st].lower() + "<extra></extra>")
+    _time_markers(fig, markers)
+    fig.update_yaxes(title="Number of items", rangemode="tozero")
+    fig.update_xaxes(title="Date (status as of each date)")
+    return finish(fig, title, ctx, legend_title="Status")
+
+
+def build_rate_over_time_chart(series: pd.DataFrame, title: str, ctx: ChartContext, *,
+                               markers: list[tuple[pd.Timestamp, str]] = ()) -> go.Figure:
+    """The implementation rate and the weighted score over time (a `metrics.with_rates` series), over assessed items
+    only; dates where nothing was assessed are gaps, not zeros."""
+    fig = go.Figure()
+    if series.empty or series["implementation_rate"].isna().all():
+        return finish(_empty(fig, "Nothing assessed yet for these filters at these dates"), title, ctx)
+    for col, name, color, dash in (("implementation_rate", "Implementation rate (implemented / assessed)", "#009E73", "solid"),
+                                   ("weighted_score", "Weighted score (partial counts half)", "#0072B2", "dash")):
+        fig.add_scatter(x=series["date"], y=series[col], name=name, mode="lines", connectgaps=False,
+                        line=dict(color=color, width=2.5, dash=dash, shape="hv"),
+                        customdata=series["assessed"], hovertemplate="%{x|%Y-%m-%d}: %{y:.0%} of %{customdata} assessed<extra></extra>")
+    _time_markers(fig, markers)
+    fig.update_yaxes(title="Share of assessed items", tickformat=".0%", range=[0, 1])
+    fig.update_xaxes(title="Date")
+    return finish(fig, title, ctx, legend_title="Measure")
+
+
+def _time_markers(fig: go.Figure, markers) -> None:
+    for when, label in markers:
+        fig.add_vline(x=pd.Timestamp(when).value / 1e6, line_dash="dot", line_color="#555", line_width=1)
+        fig.add_annotation(x=pd.Timestamp(when), y=1, yref="paper", text=label, showarrow=False, xanchor="left",
+                           yanchor="top", font=dict(size=10, color="#555"), textangle=-90, xshift=2)
+
+
 def figure_data(fig: go.Figure) -> pd.DataFrame:
     """The data drawn in a figure, one row per point (trace name, x, y, text): the CSV beside every chart."""
     rows = []

@@ -104,3 +104,21 @@ def split_states(cell: str) -> list[str]:
                 continue
         out.append(p)
     return out
+
+
+@lru_cache(maxsize=None)
+def state_name(iso3: str) -> str:
+    """The short English name of a state (pycountry's common name where it has one), or the code if unknown."""
+    c = pycountry.countries.get(alpha_3=iso3)
+    return getattr(c, "common_name", None) or (c.name if c else iso3)
+
+
+def state_label(iso3: str) -> str:
+    """How a state is offered and shown: "Norway (NOR)"."""
+    return f"{state_name(iso3)} ({iso3})"
+
+
+@lru_cache(maxsize=1)
+def all_state_codes() -> tuple[str, ...]:
+    """Every ISO 3166 state, ordered by name (what a state picker offers)."""
+    return tuple(sorted((c.alpha_3 for c in pycountry.countries), key=state_name))

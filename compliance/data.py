@@ -536,6 +536,10 @@ def build_items(f: dict[str, pd.DataFrame]) -> pd.DataFrame:
     # display text, made once per load so pages only filter
     labels = dict(zip(f["themes.csv"]["theme_slug"], f["themes.csv"]["label"]))
     items["states_text"] = items["states"].map(", ".join)
+    from .countries import state_name
+
+    names = {c: state_name(c) for c in {c for cs in items["states"] for c in cs}}
+    items["states_names"] = items["states"].map(lambda cs: ", ".join(names[c] for c in cs))
     items["themes_text"] = items["themes"].map(lambda ts: ", ".join(labels.get(t, t) for t in ts))
     return items
 

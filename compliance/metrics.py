@@ -29,16 +29,26 @@ def status_counts(scored: pd.DataFrame) -> dict[str, int]:
     return {s: int(counts.get(s, 0)) for s in STATUSES}
 
 
+#: How much a partial implementation counts in the weighted score: half, as `partly` counts in the evidence score.
+PARTIAL_WEIGHT = 0.5
+
+
+def add_rates(table: pd.DataFrame) -> pd.DataFrame:
+    """The one place the aggregates are computed, for any table with a column per status: `assessed` (implemented +
+    partial + unfulfilled), the implementation rate (implemented / assessed) and the weighted score ((implemented +
+    half of partial) / assessed); both empty where nothing is assessed, because not_assessed is never a failure."""
+    table["assessed"] = table["implemented"] + table["partial"] + table["unfulfilled"]
+    assessed = table["assessed"].where(table["assessed"] > 0)
+    table["implementation_rate"] = table["implemented"] / assessed
+    table["weighted_score"] = (table["implemented"] + PARTIAL_WEIGHT * table["partial"]) / assessed
+    return table
+
+
 def rates(counts: dict[str, int]) -> dict[str, float | int | None]:
-    """Implementation rate (implemented / assessed) and weighted score; None when nothing is assessed."""
-    assessed = counts["implemented"] + counts["partial"] + counts["unfulfilled"]
-    if assessed == 0:
-        return {"assessed": 0, "implementation_rate": None, "weighted_score": None}
-    return {
-        "assessed": assessed,
-        "implementation_rate": counts["implemented"] / assessed,
-        "weighted_score": (counts["implemented"] + 0.5 * counts["partial"]) / assessed,
-    }
+    """Implementation rate and weighted score of one set of counts (add_rates); None when nothing is assessed."""
+    row = add_rates(pd.DataFrame([counts]).astype("float64")).iloc[0]
+    return {"assessed": int(row["assessed"]),
+            **{k: None if pd.isna(row[k]) else float(row[k]) for k in ("implementation_rate", "weighted_score")}}
 
 
 def filter_items(
@@ -80,6 +90,10 @@ def filter_items(
             + scored["issuer"].fillna("")
             + " "
             + scored["paragraph"].fillna("")
+            + " "
+            + scored["states_names"].fillna("")
+            + " "
+            + scored["states_text"].fillna("")
         )
         mask &= hay.str.casefold().str.contains(needle, regex=False)
     return scored[mask]
@@ -96,10 +110,7 @@ def summarize(scored: pd.DataFrame, by: str) -> pd.DataFrame:
     df = df.dropna(subset=[col])
     table = pd.crosstab(df[col], df["status"]).reindex(columns=list(STATUSES), fill_value=0)
     table["total"] = table.sum(axis=1)
-    table["assessed"] = table["implemented"] + table["partial"] + table["unfulfilled"]
-    assessed = table["assessed"].where(table["assessed"] > 0)
-    table["implementation_rate"] = table["implemented"] / assessed
-    table["weighted_score"] = (table["implemented"] + 0.5 * table["partial"]) / assessed
+    add_rates(table)
     table.index.name = by
     return table.reset_index()
 
@@ -110,6 +121,21 @@ def cached_status_changes(ds: Dataset) -> pd.DataFrame:
     if cached is None:
         cached = ds.__dict__["_status_changes"] = status_changes(ds)
     return cached
+
+
+def summarize_cycles(scored: pd.DataFrame, cycles) -> pd.DataFrame:
+    """`summarize(scored, "cycle")` with every cycle in `cycles` on it (zeros where nothing is itemised), so a chart
+    by cycle never drops one."""
+    table = summarize(scored, "cycle").set_index("cycle").reindex([int(c) for c in cycles])
+    table[[*STATUSES, "total", "assessed"]] = table[[*STATUSES, "total", "assessed"]].fillna(0).astype(int)
+    table.index.name = "cycle"
+    return table.reset_index()
+
+
+def cycle_labels(table: pd.DataFrame, years: dict) -> dict:
+    """Axis labels for a by-cycle table: "Cycle 3 (2020)", and "… – not itemised" where it holds nothing."""
+    return {int(c): f"Cycle {int(c)} ({years.get(int(c), '?')})" + (" – not itemised" if t == 0 else "")
+            for c, t in zip(table["cycle"], table["total"])}
 
 
 def status_over_time(ds: Dataset, dates: Iterable, **filters) -> pd.DataFrame:
@@ -181,6 +207,7 @@ def coverage_by_cycle(ds: Dataset, scored: pd.DataFrame, as_of=None) -> pd.DataF
     of the selected items are itemised here, how many have a status, and how many published tallies exist."""
     recs = scored[scored["kind"] == "recommendation"]
     tallies = existing(ds.tallies, as_of)
+    searched_ids = set(latest_searches(ds, as_of).index)
     when = cutoff(as_of)
     rows = []
     for _, c in ds.cycles.iterrows():
@@ -198,10 +225,66 @@ def coverage_by_cycle(ds: Dataset, scored: pd.DataFrame, as_of=None) -> pd.DataF
                 "itemised": len(sub),
                 "assessed": len(sub) - counts["not_assessed"],
                 **counts,
+                "searched": int((sub["status"].eq("not_assessed") & sub["item_id"].isin(searched_ids)).sum()),
                 "tallies": int(((tallies["cycle"] == c["cycle"]) & (tallies["scope"] == "all")).sum()),
             }
         )
     return pd.DataFrame(rows)
+
+
+def demand_coverage(ds: Dataset, scored: pd.DataFrame, as_of=None) -> dict:
+    """Demands made by `as_of`: how many, with a status, and without one whether a search is documented."""
+    dem = scored[scored["kind"] == "demand"]
+    without = dem[dem["status"] == "not_assessed"]
+    searched = int(without["item_id"].isin(set(latest_searches(ds, as_of).index)).sum())
+    return {"demands": len(dem), "assessed": len(dem) - len(without), "searched": searched,
+            "not_looked": len(without) - searched}
+
+
+def coverage_lines(cov: pd.DataFrame, selection: str | None = None, as_of=None) -> list[str]:
+    """Per cycle, in words, what a filtered view holds (from `coverage_by_cycle` of the filtered items): received as
+    published, itemised here, with a status; a cycle with nothing itemised for the selection says so, and where a
+    published tally covers it, that it is on the Overview. `selection` names the filters ("Norway"), or None."""
+    lines = []
+    for c in cov.itertuples():
+        head = f"Cycle {c.cycle} ({c.review_year})"
+        if not c.reviewed:
+            lines.append(f"{head}: not yet reviewed as of {cutoff(as_of).date().isoformat()} (review {c.review_date or 'date unknown'})")
+            continue
+        received = ("total received unknown" if pd.isna(c.total_published)
+                    else f"{int(c.total_published)} received{' in all' if selection else ''}")
+        for_whom = f" for {selection}" if selection else ""
+        if c.itemised == 0:
+            tally = "; a published tally of the cycle is on the Overview" if c.tallies else ""
+            lines.append(f"{head}: {received}; none itemised here{for_whom} yet{tally}")
+        else:
+            lines.append(f"{head}: {received}; {c.itemised} itemised here{for_whom}, {c.assessed} with a status")
+    return lines
+
+
+def latest_searches(ds: Dataset, as_of=None) -> pd.DataFrame:
+    """Per item, its latest documented search for evidence made by `as_of` (evidence_searches.csv)."""
+    s = existing(ds.evidence_searches, as_of).sort_values(["item_id", "searched_date", "search_id"])
+    return s.drop_duplicates("item_id", keep="last").set_index("item_id")
+
+
+SEARCH_RESULT_WORDS = {"nothing_found": "no public information found", "inconclusive": "what was found was not enough to judge"}
+
+
+def basis_text(scored: pd.DataFrame, searches: pd.DataFrame) -> pd.Series:
+    """What each status rests on, in words: a named assessment, the evidence, or, for an item without a status,
+    whether anyone looked ("searched on 2026-11-25: no public information found") or not ("not looked into yet")."""
+    assessor = scored["assessor"].astype(object).fillna("")
+    searched = scored["item_id"].map(searches["searched_date"]).astype(object)
+    result = scored["item_id"].map(searches["result"]).map(SEARCH_RESULT_WORDS).astype(object)
+    none = ("searched on " + searched.fillna("") + ": " + result.fillna("")).where(searched.notna(), "not looked into yet")
+    return pd.Series(np.select([scored["basis"] == "assessment", scored["basis"] == "evidence"],
+                               ["assessment by " + assessor, "evidence"], default=none), index=scored.index)
+
+
+def with_rates(series: pd.DataFrame) -> pd.DataFrame:
+    """A status-count series (status_over_time) with the implementation rate and weighted score at each date."""
+    return add_rates(series.copy())
 
 
 #: A state's own positions, strongest first; `urged_to_join` is something others asked of it, never its position.
@@ -283,8 +366,7 @@ def theme_cycle_table(scored: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["theme", "cycle", *STATUSES, "total", "assessed", "weighted_score"])
     t = pd.crosstab([recs["theme"], recs["cycle"]], recs["status"]).reindex(columns=list(STATUSES), fill_value=0)
     t["total"] = t.sum(axis=1)
-    t["assessed"] = t["implemented"] + t["partial"] + t["unfulfilled"]
-    t["weighted_score"] = (t["implemented"] + 0.5 * t["partial"]) / t["assessed"].where(t["assessed"] > 0)
+    add_rates(t)
     t.columns.name = None
     return t.reset_index()
 

@@ -29,10 +29,13 @@ st.caption("Asks made outside the UPR — by Belarusian and international civil 
            "scored with the same method. Demands belong to no UPR cycle: the cycle filter does not apply; theme and "
            "state (as addressee) do.")
 addressee = st.selectbox("Addressee", list(ADDRESSEE_LABELS), index=None, placeholder="Any addressee",
-                         format_func=ADDRESSEE_LABELS.get, key="dem_addressee")
+                         format_func=ADDRESSEE_LABELS.get, key="dem_addressee", bind="query-params")
 dem = metrics.filter_items(scored, kind="demand", theme=flt.theme, state=flt.state, addressee=addressee)
 counts = metrics.status_counts(dem)
 st.markdown(f"**{len(dem)} demands** · " + " · ".join(f"{STATUS_LABELS[s]}: {counts[s]}" for s in STATUSES))
+later = len(metrics.filter_items(ds.items, kind="demand", theme=flt.theme, state=flt.state, addressee=addressee)) - len(dem)
+if later > 0:
+    st.caption(f"{later} more demand(s) matching these filters were made after {as_of} and are not shown.")
 
 sources = {s for v in dem["source_ids"] for s in v.split(";")} | set(
     get_status_sources(ds, flt.as_of, kind="demand", theme=flt.theme, state=flt.state, addressee=addressee))
@@ -54,7 +57,8 @@ show_chart(fig_issuer, "demands_issuer", ds)
 table = pd.DataFrame({
     "id": dem["item_id"], "issued": dem["date"], "issuer": dem["issuer"],
     "addressee": dem["addressee"].map(ADDRESSEE_LABELS) + dem["states"].map(lambda s: f" ({', '.join(map(state_name, s))})" if s else ""),
-    "summary": dem["summary"], "status": dem["status"].map(STATUS_LABELS), "basis": dem["basis"],
+    "summary": dem["summary"], "status": dem["status"].map(STATUS_LABELS),
+    "basis": metrics.basis_text(dem, metrics.latest_searches(ds, flt.as_of)),
     "themes": dem["themes_text"], "sources": dem["source_ids"],
 })
 show_table(table, width="stretch", column_config={"summary": st.column_config.TextColumn(width="large")})

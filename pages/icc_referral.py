@@ -46,8 +46,9 @@ table = pd.DataFrame({
     "position": table["position"].map(ICC_POSITION_LABELS), "what happened": table["summary"], "sources": table["source_ids"],
     "note": table["note"],
 })
-if flt.state:
-    table = pd.concat([table[table["actor"].str.contains(state_name(flt.state), regex=False)], table[~table["actor"].str.contains(state_name(flt.state), regex=False)]])
+if flt.state:  # matched on the ISO3 code, never on a piece of the name ("Niger" is not "Nigeria")
+    about = (events.set_index("event_id").loc[table["id"], "actor_iso3"] == flt.state).to_numpy()
+    table = pd.concat([table[about], table[~about]])
     st.caption(f"Events about {state_name(flt.state)} first.")
 show_table(table, width="stretch", column_config={"what happened": st.column_config.TextColumn(width="large")})
 table_downloads(table, "icc-referral-events", "", as_of, "icc", [f"Events known by {as_of}"])

@@ -7,7 +7,7 @@ from ui.shared import ensure_routed
 
 ensure_routed()
 
-from compliance import metrics  # noqa: E402
+from compliance import methodology, metrics  # noqa: E402
 from compliance.data import DataValidationError  # noqa: E402
 from ui.shared import current_filters, get_dataset, get_scored, require_dataset, show_table  # noqa: E402
 
@@ -17,41 +17,25 @@ scored = get_scored(ds, flt.as_of)
 
 st.title("Sources & methodology")
 st.header("How a status is decided")
-st.markdown(
-    """
-1. **Criteria.** Each recommendation or demand that we can judge has *criteria*: testable statements of what must be true
-   for it to count as implemented (for example "a moratorium on executions is in force"). Each has a weight (default 1).
-   Criteria are shared, so the same evidence judges the same ask in every cycle.
-2. **Observations.** Dated, sourced evidence records whether a criterion was met: *yes*, *partly* or *no*.
-3. **Evidence score** at a date: the weighted share of criteria met, using the latest observation of each criterion up
-   to that date. *Partly* counts half. A criterion nobody has observed yet counts as not met — we never credit what no
-   source shows. Score 1 → **implemented**; between 0 and 1 → **partial**; 0 → **unfulfilled**; no observation at all →
-   **not assessed**.
-4. **Assessments.** Where a named assessor published a judgement on the item, it stands; the evidence score is kept
-   beside it and the item is flagged when the two disagree.
-5. **Basis and sources.** Every status shows its basis (assessment, evidence, or none) and the sources behind it.
-6. **Dates.** A fact dated only by month or year counts from the end of that period when you pick an "as of" date.
-
-**Aggregates.** Counts by status; the *implementation rate* = implemented ÷ assessed; the *weighted score* =
-(implemented plus half of partial) ÷ assessed. **Not assessed is never counted as unfulfilled**: it is left out of both, because "we do not
-know" is not evidence of failure.
-
-**Published tallies** (for example the coalition's count for cycle 3) are the assessor's own aggregate figures. Itemised
-data for whole cycles is mostly not available, so the dashboard shows the published tally with its source beside the
-itemised coverage and never mixes the two.
-"""
-)
+st.markdown(methodology.markdown())
 
 st.header("What is itemised, tallied or unknown")
 cov = metrics.coverage_by_cycle(ds, scored, flt.as_of)
+dem = metrics.demand_coverage(ds, scored, flt.as_of)
 cov_table = pd.DataFrame({
-    "cycle": cov["cycle"].astype(str) + " (" + cov["review_year"].astype(str) + ")",
-    "recommendations received (published)": cov["total_published"].map(lambda v: "unknown" if pd.isna(v) else str(int(v))),
-    "itemised here": cov["itemised"],
-    "with a status": cov["assessed"],
-    "published tallies": cov["tallies"],
+    "cycle": [f"{c} ({y})" for c, y in zip(cov["cycle"], cov["review_year"])] + ["demands (no cycle)"],
+    "received (published)": [("not yet reviewed" if not r else "unknown" if pd.isna(v) else str(int(v)))
+                             for v, r in zip(cov["total_published"], cov["reviewed"])] + [str(dem["demands"])],
+    "itemised here": [*cov["itemised"], dem["demands"]],
+    "with a status": [*cov["assessed"], dem["assessed"]],
+    "no status: searched, nothing found": [*cov["searched"], dem["searched"]],
+    "no status: not looked into yet": [*(cov["not_assessed"] - cov["searched"]), dem["not_looked"]],
+    "published tallies": [*cov["tallies"], 0],
 })
 show_table(cov_table, width="stretch")
+st.caption(f"As of {flt.as_of.date().isoformat()}. 'Searched, nothing found' means a documented search for public "
+           "evidence (evidence_searches.csv, shown on each recommendation) found nothing that settles its criteria: "
+           "the item stays not assessed, and the search says so.")
 cyc = ds.cycles[["cycle", "review_date", "wg_session", "report_symbol", "hrc_adoption_date", "total_recommendations",
                  "supported", "partially_supported", "supported_implemented", "noted", "source_ids", "note"]]
 show_table(cyc.astype("string").fillna("unknown"), width="stretch")

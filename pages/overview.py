@@ -10,7 +10,16 @@ ensure_routed()
 from compliance import charts, metrics  # noqa: E402
 from compliance.models import ICC_POSITION_LABELS, STATUS_LABELS  # noqa: E402
 from ui.downloads import briefing_pack_button  # noqa: E402
-from ui.shared import current_filters, get_scored, get_status_sources, require_dataset, show_chart, source_table, state_name  # noqa: E402
+from ui.shared import (  # noqa: E402
+    current_filters,
+    get_scored,
+    get_status_sources,
+    require_dataset,
+    show_chart,
+    show_coverage,
+    source_table,
+    state_name,
+)
 
 ds = require_dataset()
 flt = current_filters()
@@ -33,6 +42,11 @@ st.subheader("Recommendations per cycle")
 cols = st.columns(len(coverage) or 1)
 for col, (_, c) in zip(cols, coverage.iterrows()):
     with col.container(border=True):
+        if not c["reviewed"]:
+            st.metric(f"Cycle {int(c['cycle'])} ({int(c['review_year'])})", "not yet",
+                      help="This cycle's review came after the 'as of' date: nothing of it existed then.")
+            st.markdown(f"reviewed on {c['review_date'] or 'a date not known'}, after {as_of}")
+            continue
         total = "unknown" if pd.isna(c["total_published"]) else str(int(c["total_published"]))
         st.metric(f"Cycle {int(c['cycle'])} ({int(c['review_year'])})", total,
                   help="Total number of recommendations as published (sources on the methodology page); 'unknown' where no source gives it.")
@@ -44,7 +58,9 @@ for col, (_, c) in zip(cols, coverage.iterrows()):
         if not tallies:
             st.caption("No published tally found for this cycle.")
 
-selection = metrics.summarize(recs, "cycle")
+show_coverage(ds, recs, flt)
+years = dict(zip(ds.cycles["cycle"].astype(int), ds.cycles["review_year"].astype(int)))
+selection = metrics.summarize_cycles(recs, [flt.cycle] if flt.cycle else years)
 counts = metrics.status_counts(recs)
 r = metrics.rates(counts)
 m1, m2, m3 = st.columns(3)
@@ -59,7 +75,7 @@ sources = set(cycle_rows["source_ids"].str.split(";").explode()) | set(
     get_status_sources(ds, flt.as_of, kind="recommendation", theme=flt.theme, state=flt.state, cycle=flt.cycle))
 ctx = flt.chart_context(ds, sources)
 fig_status = charts.build_status_bar_chart(selection, "cycle", "Itemised recommendations by status and UPR cycle", ctx,
-                                           labels={c: f"Cycle {c}" for c in range(1, 5)})
+                                           labels=metrics.cycle_labels(selection, years))
 show_chart(fig_status, "overview_status", ds)
 
 tallies = metrics.published_tallies(ds, flt.cycle, as_of=flt.as_of)
@@ -77,7 +93,11 @@ referred = ", ".join(by_pos.get("referred", [])) or "no state"
 supports = ", ".join(by_pos.get("publicly_supports", [])) or "none"
 joined = ", ".join(by_pos.get("joined", [])) or "no other state"
 step = f"{steps.iloc[-1]['summary']} ({steps.iloc[-1]['event_date']})" if len(steps) else "no step recorded"
-st.markdown(f"**Referred:** {referred} · **Joined:** {joined} · **Publicly supports:** {supports}  \n**The Court's latest step:** {step}")
+calls = metrics.icc_calls(ds, flt.as_of)
+urged = ", ".join(f"{state_name(c)} ({', '.join(g['event_date'].fillna('undated'))})" for c, g in calls.groupby("actor_iso3")) or "none"
+st.markdown(f"**Referred:** {referred} · **Joined:** {joined} · **Publicly supports:** {supports}  \n"
+            f"**Urged to join** (calls made by others, not the state's own position): {urged}  \n"
+            f"**The Court's latest step:** {step}")
 
 st.subheader("Funding pledges")
 totals = metrics.pledge_totals(metrics.pledges(ds, flt.as_of))

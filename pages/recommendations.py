@@ -11,7 +11,17 @@ from compliance import metrics  # noqa: E402
 from compliance.models import RESPONSE_LABELS, RESPONSES, STATUS_LABELS, STATUSES  # noqa: E402
 from compliance.scoring import evidence_timeline, status_history, status_sources  # noqa: E402
 from ui.downloads import table_downloads  # noqa: E402
-from ui.shared import current_filters, get_scored, require_dataset, show_table, sources_expander, state_name  # noqa: E402
+from ui.shared import (  # noqa: E402
+    MAX_PARAM_CHARS,
+    current_filters,
+    get_scored,
+    require_dataset,
+    show_coverage,
+    show_table,
+    source_table,
+    sources_expander,
+    state_name,
+)
 
 ds = require_dataset()
 flt = current_filters()
@@ -19,12 +29,16 @@ scored = get_scored(ds, flt.as_of)
 
 st.title("Recommendations")
 st.caption("Every recommendation itemised here, with Belarus's response and its status as of "
-           f"{flt.as_of.date().isoformat()}. Sidebar filters apply (cycle, theme, recommending state).")
+           f"{flt.as_of.date().isoformat()}. Sidebar filters apply (cycle, theme, recommending state); the filters "
+           "below are kept in the link too.")
 
 c1, c2, c3 = st.columns([1, 1, 2])
-response = c1.selectbox("Belarus's response", RESPONSES, index=None, placeholder="Any response", format_func=RESPONSE_LABELS.get, key="rec_response")
-status = c2.selectbox("Status", STATUSES, index=None, placeholder="Any status", format_func=STATUS_LABELS.get, key="rec_status")
-text = c3.text_input("Search text, paragraph or id", key="rec_text", placeholder="e.g. moratorium, 98.16")
+response = c1.selectbox("Belarus's response", RESPONSES, index=None, placeholder="Any response", format_func=RESPONSE_LABELS.get,
+                        key="rec_response", bind="query-params")
+status = c2.selectbox("Status", STATUSES, index=None, placeholder="Any status", format_func=STATUS_LABELS.get,
+                      key="rec_status", bind="query-params")
+text = c3.text_input("Search text, paragraph, id or recommending state", key="rec_text", bind="query-params",
+                     max_chars=MAX_PARAM_CHARS, placeholder="e.g. moratorium, 98.16, Norway")
 
 rows = metrics.filter_items(scored, kind="recommendation", cycle=flt.cycle, theme=flt.theme, state=flt.state,
                             response=response, status=status, text=text or None)
@@ -32,20 +46,30 @@ counts = metrics.status_counts(rows)
 st.markdown(f"**{len(rows)} recommendations** · " + " · ".join(f"{STATUS_LABELS[s]}: {counts[s]}" for s in STATUSES))
 if flt.state:
     st.info(f"Showing what **{state_name(flt.state)}** recommended to Belarus and what became of it.")
+show_coverage(ds, metrics.filter_items(scored, kind="recommendation", cycle=flt.cycle, theme=flt.theme, state=flt.state), flt)
 
+searches = metrics.latest_searches(ds, flt.as_of)
 table = pd.DataFrame({
     "id": rows["item_id"],
+    "status": rows["status"].map(STATUS_LABELS),
+    "summary": rows["summary"],
+    "recommending states": rows["states_names"],
+    "response": rows["response"].map(RESPONSE_LABELS),
     "cycle": rows["cycle"],
     "paragraph": rows["paragraph"].fillna("not known"),
-    "summary": rows["summary"],
-    "recommending states": rows["states_text"],
-    "response": rows["response"].map(RESPONSE_LABELS),
-    "status": rows["status"].map(STATUS_LABELS),
-    "basis": rows["basis"],
+    "basis": metrics.basis_text(rows, searches),
     "themes": rows["themes_text"],
 })
+st.caption("Select a row to see the evidence and the sources behind its status.")
 event = show_table(table, width="stretch", on_select="rerun", selection_mode="single-row", key="rec_table",
-                     column_config={"summary": st.column_config.TextColumn(width="large")})
+                   height=min(35 * (len(table) + 1) + 3, 640),
+                   column_config={"id": st.column_config.TextColumn(width="small", pinned=True),
+                                  "status": st.column_config.TextColumn(width="small", pinned=True),
+                                  "summary": st.column_config.TextColumn(width="large"),
+                                  "recommending states": st.column_config.TextColumn(width="medium"),
+                                  "cycle": st.column_config.NumberColumn(width="small"),
+                                  "paragraph": st.column_config.TextColumn(width="small"),
+                                  "basis": st.column_config.TextColumn(width="medium")})
 table_downloads(table, "recommendations", flt.describe(ds), flt.as_of.date().isoformat(), "recs",
                 [f"Filters: {flt.describe(ds)}; response: {response or 'any'}; status: {status or 'any'}; text: {text or '-'}",
                  f"Status as of {flt.as_of.date().isoformat()}"])
@@ -56,7 +80,8 @@ MAX_PICK = 5000  # a selectbox of every id of a whole-UPR dataset would slow eve
 ids = list(table["id"]) if len(table) <= MAX_PICK else ([choice] if choice else [])
 pick = st.selectbox("Show one recommendation in detail", ids, index=ids.index(choice) if choice in ids else None,
                     placeholder="Select a row above or pick an id" if len(table) <= MAX_PICK
-                    else f"Select a row above (or filter to {MAX_PICK:,} rows or fewer to pick an id)", key="rec_pick")
+                    else f"Select a row above (or filter to {MAX_PICK:,} rows or fewer to pick an id)", key="rec_pick",
+                    bind="query-params")
 if pick:
     item = rows.set_index("item_id").loc[pick]
     rec = ds.recommendations.set_index("recommendation_id").loc[pick]
@@ -66,10 +91,21 @@ if pick:
     st.markdown(f"**Belarus's response:** {RESPONSE_LABELS[item['response']]}")
     if isinstance(rec["note"], str) and rec["note"]:
         st.caption(rec["note"])
-    st.markdown(f"**Status as of {flt.as_of.date().isoformat()}:** {STATUS_LABELS[item['status']]} (basis: {item['basis']})")
+    basis = table.set_index("id").at[pick, "basis"] if pick in set(table["id"]) else item["basis"]
+    st.markdown(f"**Status as of {flt.as_of.date().isoformat()}:** {STATUS_LABELS[item['status']]} (basis: {basis})")
     if item["disagreement"]:
         st.warning(f"The assessor's judgement ({STATUS_LABELS[item['assessment_status']]}) differs from the evidence score "
                    f"({STATUS_LABELS[item['evidence_status']]}). The judgement is shown; both are kept.")
+    behind = status_sources(ds, flt.as_of, [pick])
+    st.markdown("**Sources behind this status**" + ("" if behind else ": none (no evidence or assessment yet)"))
+    if behind:
+        show_table(source_table(ds, behind), width="stretch",
+                   column_config={"url": st.column_config.LinkColumn("address"),
+                                  "citation": st.column_config.TextColumn(width="large")})
+    searched = ds.evidence_searches[ds.evidence_searches["item_id"] == pick]
+    if len(searched):
+        st.markdown("**Searches for evidence**")
+        show_table(searched[["searched_date", "result", "searched_for", "note", "source_ids"]], width="stretch")
     states_rows = ds.recommendation_states[ds.recommendation_states["recommendation_id"] == pick]
     with st.expander("Per recommending state (UPR Info action category, response)"):
         show_table(states_rows[["state_iso3", "response", "action_category", "source_ids"]])
@@ -96,5 +132,5 @@ if pick:
         same = scored[(scored["recurrence_id"] == item["recurrence_id"]) & (scored["item_id"] != pick)]
         label = ds.recurrences.set_index("recurrence_id").at[item["recurrence_id"], "label"]
         st.markdown(f"**The same ask elsewhere** ({label}): " + (", ".join(f"{r.item_id} ({STATUS_LABELS[r.status]})" for r in same.itertuples()) or "none"))
-    sources_expander(ds, [item["source_ids"], *status_sources(ds, flt.as_of, [pick]), *timeline["source_ids"]],
-                     "Sources for this recommendation")
+    sources_expander(ds, [item["source_ids"], *behind, *timeline["source_ids"]],
+                     "Every source for this recommendation (its text, response, evidence and assessments)")

@@ -15,6 +15,8 @@ def frame(statuses, themes=None, states=None, cycles=None):
         "themes": themes or [["t"]] * n, "states": states or [["NOR"]] * n,
         "cycle": pd.array(cycles or [1] * n, dtype="Int64"), "summary": [f"s{i}" for i in range(n)],
         "issuer": None, "paragraph": None, "response": "supported", "addressee": None,
+        "states_text": [", ".join(x) for x in (states or [["NOR"]] * n)],
+        "states_names": [", ".join("Norway" if c == "NOR" else c for c in x) for x in (states or [["NOR"]] * n)],
     })
 
 
@@ -53,6 +55,12 @@ def test_filter_text_is_case_insensitive():
     df = frame(["implemented", "partial"])
     df.loc[1, "summary"] = "Declare a MORATORIUM"
     assert list(metrics.filter_items(df, text="moratorium")["item_id"]) == ["X1"]
+
+
+def test_filter_text_finds_a_state_by_name_or_code():
+    df = frame(["implemented", "partial"], states=[["NOR"], ["LTU"]])
+    assert list(metrics.filter_items(df, text="norway")["item_id"]) == ["X0"]
+    assert list(metrics.filter_items(df, text="LTU")["item_id"]) == ["X1"]
 
 
 def test_unknown_dimension():

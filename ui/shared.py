@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from compliance.charts import ChartContext
+from compliance.countries import all_state_codes, state_label, state_name
 from compliance.data import DataValidationError, Dataset
 from compliance.export import neutralise_frame
 from compliance.store import Store, configured_store_spec, open_store
@@ -160,21 +161,16 @@ def theme_labels(ds: Dataset) -> dict[str, str]:
     return dict(zip(ds.themes["theme_slug"], ds.themes["label"]))
 
 
-def state_name(iso3: str) -> str:
-    import pycountry
-
-    c = pycountry.countries.get(alpha_3=iso3)
-    return getattr(c, "common_name", None) or (c.name if c else iso3)
-
-
 def state_options(ds: Dataset) -> list[str]:
-    """Every state that recommends, is addressed or holds an ICC position (computed once per dataset)."""
+    """Every state, by name: the states the data names (recommending, addressed, ICC, donors) first, then the rest
+    (a diplomat whose state made no recommendation still finds it, and sees that nothing is itemised for it)."""
     cached = ds.__dict__.get("_state_options")
     if cached is None:
-        codes = set(pd.unique(ds.recommendation_states["state_iso3"].to_numpy(dtype=object)))
-        codes |= {c for v in pd.unique(ds.demands["addressee_iso3"].dropna().to_numpy(dtype=object)) for c in v.split(";")}
-        codes |= set(ds.icc_events["actor_iso3"].dropna())
-        cached = ds.__dict__["_state_options"] = sorted(codes, key=state_name)
+        named = set(pd.unique(ds.recommendation_states["state_iso3"].to_numpy(dtype=object)))
+        named |= {c for v in pd.unique(ds.demands["addressee_iso3"].dropna().to_numpy(dtype=object)) for c in v.split(";")}
+        named |= set(ds.icc_events["actor_iso3"].dropna()) | set(ds.pledges["donor_iso3"].dropna())
+        codes = all_state_codes()
+        cached = ds.__dict__["_state_options"] = [c for c in codes if c in named] + [c for c in codes if c not in named]
     return cached
 
 
@@ -190,14 +186,11 @@ def sidebar_filters(ds: Dataset) -> Filters:
         st.markdown("**Filters** · shared by every page, kept in the link")
         cycle = st.selectbox("UPR cycle", cycles, index=None, placeholder="All cycles", key="cycle", bind="query-params",
                              help="1 = 2010 · 2 = 2015 · 3 = 2020 · 4 = 2025. Demands belong to no cycle.")
-        theme = st.selectbox("Theme", themes, index=None, placeholder="All themes", key="theme", bind="query-params",
-                             help="Theme slugs: " + "; ".join(f"{k} = {v}" for k, v in labels.items()))
-        if theme:
-            st.caption(labels[theme])
-        state = st.selectbox("Recommending or addressed state (ISO3)", states, index=None, placeholder="All states",
-                             key="state", bind="query-params", help="Type a code, e.g. NOR for Norway")
-        if state:
-            st.caption(state_name(state))
+        theme = _coded_select("Theme", themes, "theme", lambda slug: labels.get(slug, slug), "All themes",
+                              "What the recommendation or demand is about; the link keeps the theme's short id.")
+        state = _coded_select("Recommending or addressed state", states, "state", state_label, "All states",
+                              "Type a name or a code, e.g. Norway or NOR; states named in the data come first. "
+                              "The link keeps the ISO 3166 code.")
         as_of = st.date_input("Status as of", value=pd.Timestamp.today().date(), min_value=pd.Timestamp("2010-01-01").date(),
                               max_value=pd.Timestamp.today().date(), key="as_of", bind="query-params", format="YYYY-MM-DD")
         notices = st.session_state.get("_param_notices", {})
@@ -207,6 +200,44 @@ def sidebar_filters(ds: Dataset) -> Filters:
         if notices:
             st.warning("Ignored in the link: " + "; ".join(notices.values()), icon=":material/link_off:")
     return Filters(int(cycle) if cycle else None, theme, state, pd.Timestamp(as_of))
+
+
+def _coded_select(label: str, options: list[str], key: str, format_func, placeholder: str, help: str):
+    """A selectbox that shows names but keeps the code in the link (?state=NOR, ?theme=death-penalty).
+    Streamlit's own binding would put the shown name in the address, so this one syncs by hand: a link sets the
+    value when it names a valid code (a changed link, e.g. a pasted one, wins), and the chosen value is written back."""
+    raw = st.query_params.get(key)
+    seen = f"_url_{key}"
+    if raw != st.session_state.get(seen):  # the address changed (first visit, pasted link, browser navigation)
+        st.session_state[seen] = raw
+        st.session_state[key] = raw if raw in options else None
+    value = st.selectbox(label, options, index=None, placeholder=placeholder, key=key, format_func=format_func, help=help)
+    if value:
+        st.query_params[key] = value
+    elif key in st.query_params:
+        del st.query_params[key]
+    st.session_state[seen] = value
+    return value
+
+
+def view_link(as_of: pd.Timestamp) -> str:
+    """The address that reopens exactly this view: this page, every filter in the link, and the "as of" date pinned
+    (today's when none was chosen), so a link shared today shows the same numbers next year."""
+    from urllib.parse import urlencode, urlsplit, urlunsplit
+
+    params = {k: st.query_params.get(k) for k in st.query_params.keys()}
+    params["as_of"] = params.get("as_of") or as_of.date().isoformat()
+    url = st.context.url if isinstance(st.context.url, str) else ""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), ""))
+
+
+def link_to_this_view(flt: Filters) -> None:
+    """A box with the link to this view, with a copy button (st.code), at the foot of the sidebar."""
+    with st.sidebar.expander("Link to this view", icon=":material/link:"):
+        st.code(view_link(flt.as_of), language=None, wrap_lines=True)
+        st.caption("Copy it with the button at its right. The 'as of' date is pinned, so the link shows these numbers "
+                   "whenever it is opened.")
 
 
 #: Longest value a link parameter may have; longer ones are dropped (a search text or an id is far shorter).
@@ -256,6 +287,22 @@ def current_filters() -> Filters:
 
 
 # --- display --------------------------------------------------------------------------------------
+
+
+def selection_name(ds: Dataset, flt: Filters) -> str | None:
+    """The sidebar's theme and state filters in words ("Norway", "Death penalty, Norway"), or None."""
+    parts = [theme_labels(ds).get(flt.theme, flt.theme) if flt.theme else None, state_name(flt.state) if flt.state else None]
+    return ", ".join(p for p in parts if p) or None
+
+
+def show_coverage(ds: Dataset, filtered_recs: pd.DataFrame, flt: Filters) -> None:
+    """Per cycle, what the filtered view holds and what it does not (received, itemised here, with a status), so a
+    filter never silently hides a cycle."""
+    from compliance.metrics import coverage_by_cycle, coverage_lines
+
+    cov = coverage_by_cycle(ds, filtered_recs, flt.as_of)
+    lines = coverage_lines(cov, selection_name(ds, flt), flt.as_of)
+    st.caption("**What this view covers.** " + " · ".join(lines))
 
 
 def source_table(ds: Dataset, source_ids) -> pd.DataFrame:
