@@ -107,8 +107,10 @@ class Dataset:
         """Newest dated fact in the dataset (observation, assessment, event, pledge, demand or source)."""
         stamps = []
         for t in TABLES:
+            if t.name == "evidence_searches.csv":  # when we searched is not a fact about Belarus
+                continue
             for col in t.dates:
-                if col == "accessed_date" or col in t.future_dates:  # when we read a source is not a fact about Belarus
+                if col == "accessed_date" or col in t.future_dates:  # nor is when we read a source
                     continue
                 s = self.frames[t.name][f"{col}_start"].dropna()
                 if len(s):

@@ -358,13 +358,17 @@ def pledge_totals(pledges: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     return sums
 
 
-def theme_cycle_table(scored: pd.DataFrame) -> pd.DataFrame:
-    """Recommendations by theme and cycle: counts per status, assessed, weighted score (the heat map's data)."""
+def theme_cycle_table(scored: pd.DataFrame, cycles=None) -> pd.DataFrame:
+    """Recommendations by theme and cycle: counts per status, assessed, weighted score (the heat map's data). With
+    `cycles`, every one of them gets a column (total 0 where nothing is itemised), so no cycle drops off the map."""
     recs = scored.loc[scored["kind"] == "recommendation", ["themes", "cycle", "status"]].explode("themes")
     recs = recs.dropna(subset=["themes"]).rename(columns={"themes": "theme"})
     if recs.empty:
-        return pd.DataFrame(columns=["theme", "cycle", *STATUSES, "total", "assessed", "weighted_score"])
+        return pd.DataFrame(columns=["theme", "cycle", *STATUSES, "total", "assessed", "implementation_rate", "weighted_score"])
     t = pd.crosstab([recs["theme"], recs["cycle"]], recs["status"]).reindex(columns=list(STATUSES), fill_value=0)
+    if cycles is not None:
+        full = pd.MultiIndex.from_product([sorted(set(recs["theme"])), [int(c) for c in cycles]], names=["theme", "cycle"])
+        t = t.reindex(full, fill_value=0)
     t["total"] = t.sum(axis=1)
     add_rates(t)
     t.columns.name = None

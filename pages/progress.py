@@ -70,7 +70,7 @@ fig_cycle = charts.build_status_bar_chart(by_cycle, "cycle", "Status of itemised
                                           labels=metrics.cycle_labels(by_cycle, years))
 show_chart(fig_cycle, "progress_cycle", ds)
 
-heat = metrics.theme_cycle_table(recs)
+heat = metrics.theme_cycle_table(recs, years)
 fig_heat = charts.build_heatmap(heat, "Weighted implementation score by theme and cycle", ctx_cycles, row_labels=labels)
 show_chart(fig_heat, "progress_heatmap", ds)
 st.caption("Weighted score: implemented = 1, partial = ½, unfulfilled = 0, over assessed items only. "
