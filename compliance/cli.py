@@ -137,7 +137,7 @@ def cmd_validate(args) -> int:
     ds = load_args_dataset(args)
     for w in ds.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    print(f"ok: {len(ds.frames)} files, {ds.row_count} rows valid in {ds.store.describe()}")
+    print(f"ok: {len(ds.frames)} tables, {ds.row_count} rows valid in {ds.store.describe()}")
     return 0
 
 

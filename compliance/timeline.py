@@ -66,9 +66,9 @@ def add_known_from(frames: dict[str, pd.DataFrame], tables) -> None:
             continue
         df = frames[t.name]
         if t.exists_from == "cycle":  # a recommendation: its cycle's review (the review's sources when undated)
-            review = known_from(reviews["review_date_end"], reviews["source_ids"], by_source)
-            dates = df["cycle"].map(review)
-            df[KNOWN_FROM] = pd.to_datetime(dates)
+            review = dict(zip(reviews.index, known_from(reviews["review_date_end"], reviews["source_ids"], by_source)))
+            df[KNOWN_FROM] = pd.to_datetime(pd.Series([review.get(c, pd.NaT) for c in df["cycle"]], index=df.index,
+                                                      dtype="datetime64[ns]"))
         else:
             df[KNOWN_FROM] = known_from(df[f"{t.exists_from}_end"], df["source_ids"], by_source)
 

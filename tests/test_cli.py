@@ -23,7 +23,7 @@ def run(capsys, *args):
 def test_validate_shipped_data_as_a_process():
     proc = subprocess.run([sys.executable, "-m", "compliance", "validate"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith(f"ok: {len(FILES)} files, ")
+    assert proc.stdout.startswith(f"ok: {len(FILES)} tables, ")
 
 
 def test_validate_invalid_data_lists_problems(tmp_path, capsys):
