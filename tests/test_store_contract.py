@@ -192,3 +192,11 @@ def test_an_edit_through_one_app_server_shows_on_the_other_on_its_next_run(pg_ur
     finally:
         reader.close()
         editor.close()
+
+
+def test_an_empty_store_is_a_list_of_problems_not_a_traceback(store_url, capsys):
+    with pytest.raises(DataValidationError) as exc:
+        open_store(store_url).load()
+    assert any("dataset.csv" in str(p) for p in exc.value.problems)
+    assert main(["validate", "--store", store_url]) == 1
+    assert "Traceback" not in capsys.readouterr().err
