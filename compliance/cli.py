@@ -7,6 +7,7 @@
         [--data DIR] [--dry-run] [--skip-invalid] [--json]
     python -m compliance progress [--every month|quarter|year] [--from DATE] [--to DATE] [--cycle N] [--theme SLUG]
         [--state ISO3] [--kind recommendation|demand] [--json]
+    python -m compliance brief [--state ISO3] [--cycle N] [--theme SLUG] [--as-of DATE] --out FILE.pdf
     python -m compliance store copy --from FOLDER|URL --to FOLDER|URL
     python -m compliance store history|restore COMMIT_ID [--store FOLDER|URL]
 
@@ -92,6 +93,16 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--state", help="recommending (or addressed) state, ISO 3166 alpha-3")
     pr.add_argument("--kind", choices=("recommendation", "demand"), help="recommendations or demands only")
     pr.add_argument("--json", action="store_true", help="one JSON array of {date, implemented, partial, unfulfilled, not_assessed}")
+    b = sub.add_parser("brief", help="a one-page PDF brief of a view (a state's page, or the Overview with filters)")
+    _store_argument(b)
+    b.add_argument("--state", help="a state's page (ISO3, e.g. NOR); with --cycle or --theme, a filter of the Overview")
+    b.add_argument("--cycle", type=int, help="UPR cycle")
+    b.add_argument("--theme", help="theme slug, e.g. death-penalty")
+    b.add_argument("--as-of", type=_date, dest="as_of", help="status as of this date (YYYY-MM-DD; default today)")
+    b.add_argument("--base-url", dest="base_url", default=os.environ.get("COMPLIANCE_PUBLIC_URL", "http://localhost:8501"),
+                   help="address of the dashboard, for the link that reopens the view (default $COMPLIANCE_PUBLIC_URL "
+                        "or http://localhost:8501)")
+    b.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
     st = sub.add_parser("store", help="copy the dataset between stores; list or restore its history")
     st_sub = st.add_subparsers(dest="store_command", required=True, parser_class=_Parser)
     c = st_sub.add_parser("copy", help="copy a whole validated dataset from one store to another (one change set)")
@@ -194,6 +205,27 @@ def cmd_progress(args) -> int:
     print(f"{'date':<12}" + "".join(f"{s:>14}" for s in STATUSES))
     for r in rows:
         print(f"{r['date']:<12}" + "".join(f"{r[s]:>14}" for s in STATUSES))
+    return 0
+
+
+def cmd_brief(args) -> int:
+    from pathlib import Path
+
+    from .brief import make_brief
+    from .export import ExportUnavailable
+
+    ds = load_args_dataset(args)
+    state = _check_selection(args, ds)
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise UsageError(f"argument --out: the folder {str(out.parent)!r} does not exist")
+    try:
+        pdf = make_brief(ds, state=state, cycle=args.cycle, theme=args.theme, as_of=args.as_of, base_url=args.base_url)
+    except ExportUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    out.write_bytes(pdf)
+    print(f"wrote {out} ({len(pdf) / 1024:.0f} KiB)")
     return 0
 
 
@@ -392,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         handler = {"validate": cmd_validate, "summary": cmd_summary, "import": cmd_import, "progress": cmd_progress,
-                   "store": cmd_store}[args.command]
+                   "brief": cmd_brief, "store": cmd_store}[args.command]
         return handler(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -9,7 +9,7 @@ ensure_routed()
 
 from compliance import charts, metrics  # noqa: E402
 from compliance.models import ICC_POSITION_LABELS, STATUS_LABELS  # noqa: E402
-from ui.downloads import briefing_pack_button  # noqa: E402
+from ui.downloads import brief_button, briefing_pack_button  # noqa: E402
 from ui.shared import (  # noqa: E402
     current_filters,
     get_scored,
@@ -112,3 +112,4 @@ briefing_pack_button(
     filters=flt.describe(ds), as_of=as_of, page="overview", key="overview",
     citations=list(source_table(ds, sources | tally_sources)["citation"]),
 )
+brief_button(ds, flt, key="overview", state=flt.state, cycle=flt.cycle, theme=flt.theme)

@@ -57,3 +57,19 @@ def briefing_pack_button(figures, tables, *, filters: str, as_of: str, citations
     st.download_button("Briefing pack (ZIP: charts, data, sources)", type="primary", icon=":material/folder_zip:",
                        data=lambda: export.briefing_pack(figures, tables, filters=filters, as_of=as_of, citations=citations, page=page),
                        file_name=name, mime="application/zip", key=f"pack_{key}", on_click="ignore")
+
+
+def brief_button(ds, flt, *, key: str, **view) -> None:
+    """"Brief (PDF)": one A4 page (two at most) of this view, made only when clicked (compliance.brief)."""
+    from compliance.brief import make_brief
+    from ui.shared import view_link
+
+    link = view_link(flt.as_of)
+    base = link.split("?")[0].rsplit("/", 1)[0] if "://" in link else "http://localhost:8501"
+    name = export.file_name(f"brief-{key}", "-".join(str(v) for v in view.values() if v) or "all", flt.as_of.date(), "pdf")
+    st.download_button("Brief (PDF)", icon=":material/picture_as_pdf:", file_name=name, mime="application/pdf",
+                       key=f"brief_{key}", on_click="ignore", disabled=not export.images_available(),
+                       data=lambda: make_brief(ds, as_of=flt.as_of, base_url=base, **view),
+                       help="One A4 page (two at most): the key figures, the chart, every source with its citation "
+                            "and the link that reopens this view." if export.images_available()
+                       else "Needs Chromium on the server for the chart (Debian package `chromium`).")

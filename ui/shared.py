@@ -28,6 +28,7 @@ PAGE_SPECS = (
     ("pages/demands.py", "Civil-society demands", ":material/campaign:", False),
     ("pages/icc_referral.py", "ICC referral", ":material/gavel:", False),
     ("pages/pledges.py", "Funding pledges", ":material/payments:", False),
+    ("pages/state.py", "One state", ":material/flag:", False),
     ("pages/methodology.py", "Sources & methodology", ":material/menu_book:", False),
     ("pages/data.py", "Data (editors)", ":material/edit_note:", False),
 )
