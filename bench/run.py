@@ -219,7 +219,7 @@ def page_metrics(ds, scored, as_of) -> dict[str, float]:
     step("progress.summarize(theme)", lambda: metrics.summarize(recs, "theme"))
     step("progress.summarize(state)", lambda: metrics.summarize(recs, "state"))
     step("progress.theme x cycle table", lambda: metrics.theme_cycle_table(recs))
-    step("progress.recurring table", lambda: metrics.recurrence_table(scored, ds.recurrences))
+    step("progress.recurring table", lambda: metrics.recurrence_table(scored, ds.recurrences, metrics.cycle_years(ds)))
 
     # demands
     dem = step("demands.filter_items(kind=demand)", lambda: metrics.filter_items(scored, kind="demand"))

@@ -70,7 +70,7 @@ def overview_brief(ds: Dataset, *, cycle=None, theme=None, state=None, as_of=Non
     recs = metrics.filter_items(scored, kind="recommendation", cycle=cycle, theme=theme, state=state)
     counts = metrics.status_counts(recs)
     rates = metrics.rates(counts)
-    years = dict(zip(ds.cycles["cycle"].astype(int), ds.cycles["review_year"].astype(int)))
+    years = metrics.cycle_years(ds)
     filters = _describe(ds, cycle, theme, state)
     sources = set(status_sources(ds, when, recs["item_id"])) | {s for v in recs["source_ids"] for s in v.split(";")}
     ctx = ChartContext(filters=filters, as_of=when.date().isoformat(), sources=sorted(sources))
@@ -105,7 +105,7 @@ def state_brief(ds: Dataset, iso3: str, *, as_of=None, base_url: str = DEFAULT_B
     when = cutoff(as_of)
     p = state_profile(ds, iso3, when)
     ctx = ChartContext(filters=f"state: {p.name}", as_of=when.date().isoformat(), sources=p.sources)
-    years = dict(zip(ds.cycles["cycle"].astype(int), ds.cycles["review_year"].astype(int)))
+    years = metrics.cycle_years(ds)
     figs = [charts.build_status_bar_chart(p.by_cycle, "cycle", f"{p.name}'s recommendations to Belarus by status and cycle",
                                           ctx, labels=metrics.cycle_labels(p.by_cycle, years))]
     c = p.comparison

@@ -123,6 +123,11 @@ def cached_status_changes(ds: Dataset) -> pd.DataFrame:
     return cached
 
 
+def cycle_years(ds: Dataset) -> dict[int, int]:
+    """Each cycle's review year, from cycles.csv (the cycles that exist are the data's, never a constant)."""
+    return dict(zip(ds.cycles["cycle"].astype(int), ds.cycles["review_year"].astype(int)))
+
+
 def summarize_cycles(scored: pd.DataFrame, cycles) -> pd.DataFrame:
     """`summarize(scored, "cycle")` with every cycle in `cycles` on it (zeros where nothing is itemised), so a chart
     by cycle never drops one."""
@@ -375,14 +380,14 @@ def theme_cycle_table(scored: pd.DataFrame, cycles=None) -> pd.DataFrame:
     return t.reset_index()
 
 
-def recurrence_table(scored: pd.DataFrame, recurrences: pd.DataFrame) -> pd.DataFrame:
+def recurrence_table(scored: pd.DataFrame, recurrences: pd.DataFrame, years: dict[int, int]) -> pd.DataFrame:
     """The same ask across cycles and demands: per recurrence, the cycles asked in, the number of demands, and
     the statuses in each cycle ("2x unfulfilled, 1x partial")."""
-    from .models import CYCLE_YEARS, STATUS_LABELS
+    from .models import STATUS_LABELS
 
     s = scored[scored["recurrence_id"].notna()]
     if s.empty:
-        return pd.DataFrame(columns=["ask", "asked in cycles", "demands", *(f"cycle {c}" for c in CYCLE_YEARS)])
+        return pd.DataFrame(columns=["ask", "asked in cycles", "demands", *(f"cycle {c}" for c in years)])
     labels = recurrences.set_index("recurrence_id")["label"]
     recs = s[s["kind"] == "recommendation"]
     counts = recs.groupby(["recurrence_id", "cycle", "status"]).size()
@@ -395,9 +400,9 @@ def recurrence_table(scored: pd.DataFrame, recurrences: pd.DataFrame) -> pd.Data
     out["ask"] = out["recurrence_id"].map(labels)
     asked = recs.groupby("recurrence_id")["cycle"].agg(lambda c: sorted(set(int(x) for x in c)))
     out["asked in cycles"] = out["recurrence_id"].map(asked).map(
-        lambda cs: ", ".join(f"{c} ({CYCLE_YEARS[c]})" for c in cs) if isinstance(cs, list) else "–")
+        lambda cs: ", ".join(f"{c} ({years.get(c, '?')})" for c in cs) if isinstance(cs, list) else "–")
     out["demands"] = out["recurrence_id"].map(demands).fillna(0).astype(int)
-    for c in CYCLE_YEARS:
+    for c in years:
         col = per_cycle[c] if c in per_cycle.columns else pd.Series(dtype=object)
         out[f"cycle {c}"] = out["recurrence_id"].map(col).astype(object).fillna("–")
     return out.drop(columns="recurrence_id")

@@ -96,8 +96,12 @@ ICC_POSITION_LABELS = {
     "court_step": "Court step",
     "context": "Context",
 }
+#: what an observation says of a criterion, and what it is worth in the evidence score (partly counts half)
 MET_VALUES = {"yes": 1.0, "partly": 0.5, "no": 0.0}
-CYCLE_YEARS = {1: 2010, 2: 2015, 3: 2020, 4: 2025}
+AMOUNT_QUALIFIERS: tuple[str, ...] = ("exact", "about", "at_least", "up_to", "more_than")
+PLEDGE_KINDS: tuple[str, ...] = ("pledge", "cumulative")
+TALLY_SCOPES: tuple[str, ...] = ("all", "supported", "supported_implemented", "partially_supported", "noted")
+SEARCH_RESULTS: tuple[str, ...] = ("nothing_found", "inconclusive")
 
 # --- named types -----------------------------------------------------------------------------
 
@@ -144,8 +148,17 @@ SlugList = Annotated[
 """One or more slugs separated by ';'."""
 Count = Annotated[int, WholeNumber, Field(ge=0, le=1_000_000, description="a whole number of 0 or more")]
 """A published count."""
-Response = Literal["supported", "supported_implemented", "partially_supported", "noted", "unknown"]
-StatusValue = Literal["implemented", "partial", "unfulfilled", "not_assessed"]
+# the vocabularies above, as the types the row models check (each list written once)
+Response = Literal[RESPONSES]
+StatusValue = Literal[STATUSES]
+IssuerType = Literal[ISSUER_TYPES]
+Addressee = Literal[ADDRESSEES]
+IccPosition = Literal[ICC_POSITIONS]
+MetValue = Literal[tuple(MET_VALUES)]
+AmountQualifier = Literal[AMOUNT_QUALIFIERS]
+PledgeKind = Literal[PLEDGE_KINDS]
+TallyScope = Literal[TALLY_SCOPES]
+SearchResult = Literal[SEARCH_RESULTS]
 
 
 class Record(BaseModel):
@@ -236,12 +249,8 @@ class Demand(Record):
     demand_id: Annotated[str, Field(pattern=r"^D\d{3,}$", description="an id like D001")]
     issued_date: PartialDate | None = None
     issuer: NonEmptyStr
-    issuer_type: Literal[
-        "belarusian_civil_society", "international_civil_society", "belarusian_democratic_forces", "government"
-    ]
-    addressee: Literal[
-        "belarusian_authorities", "international_community", "european_union", "un", "icc_states_parties", "named_states"
-    ]
+    issuer_type: IssuerType
+    addressee: Addressee
     addressee_iso3: Iso3List | None = None
     addressee_detail: str | None = None
     summary: NonEmptyStr
@@ -266,7 +275,7 @@ class Observation(Record):
     observation_id: Annotated[str, Field(pattern=r"^O\d+$", description="an id like O001")]
     criterion_id: Slug
     observed_date: PartialDate
-    met: Literal["yes", "partly", "no"]
+    met: MetValue
     source_ids: SourceIds
     note: str | None = None
 
@@ -289,7 +298,7 @@ class EvidenceSearch(Record):
     item_id: NonEmptyStr
     searched_date: FullDate
     searched_for: NonEmptyStr
-    result: Literal["nothing_found", "inconclusive"]
+    result: SearchResult
     note: NonEmptyStr
     source_ids: SourceIds | None = None
 
@@ -300,7 +309,7 @@ class Tally(Record):
     assessor: NonEmptyStr
     report_title: NonEmptyStr
     published_date: PartialDate | None = None
-    scope: Literal["all", "supported", "supported_implemented", "partially_supported", "noted"]
+    scope: TallyScope
     total: Count | None = None
     implemented: Count | None = None
     partial: Count | None = None
@@ -315,9 +324,7 @@ class IccEvent(Record):
     event_date: PartialDate | None = None
     actor: NonEmptyStr
     actor_iso3: Iso3 | None = None
-    position: Literal[
-        "referred", "joined", "publicly_supports", "in_discussion", "urged_to_join", "rejects", "court_step", "context"
-    ]
+    position: IccPosition
     summary: NonEmptyStr
     source_ids: SourceIds
     note: str | None = None
@@ -339,11 +346,11 @@ class Pledge(Record):
     donor_iso3: Iso3 | None = None
     recipient: NonEmptyStr
     amount: Annotated[float, Field(gt=0, lt=1e13, allow_inf_nan=False, description="a positive number below 10 trillion")] | None = None
-    amount_qualifier: Literal["exact", "about", "at_least", "up_to", "more_than"] | None = None
+    amount_qualifier: AmountQualifier | None = None
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="an ISO 4217 currency code such as EUR")] | None = None
     pledged_date: PartialDate | None = None
     purpose: NonEmptyStr
-    accountability: Literal["yes", "no"]
-    kind: Literal["pledge", "cumulative"]
+    accountability: Literal["yes", "no"]  # does it fund accountability work
+    kind: PledgeKind
     source_ids: SourceIds
     note: str | None = None

@@ -103,11 +103,11 @@ def state_profile(ds: Dataset, iso3: str, as_of=None, scored: pd.DataFrame | Non
     when = cutoff(as_of)
     scored = scored if scored is not None else scored_items(ds, when)
     recs = metrics.filter_items(scored, kind="recommendation", state=iso3)
-    years = dict(zip(ds.cycles["cycle"].astype(int), ds.cycles["review_year"].astype(int)))
+    years = metrics.cycle_years(ds)
     cov = metrics.coverage_by_cycle(ds, recs, when)
     rec_ids = set(recs["recurrence_id"].dropna())
     recurring = metrics.recurrence_table(scored[scored["recurrence_id"].isin(rec_ids) & scored["item_id"].isin(
-        set(recs["item_id"]) | set(scored.loc[scored["kind"] == "demand", "item_id"]))], ds.recurrences)
+        set(recs["item_id"]) | set(scored.loc[scored["kind"] == "demand", "item_id"]))], ds.recurrences, years)
     recurring = recurring[recurring["asked in cycles"].str.contains(",", regex=False)] if len(recurring) else recurring
     demands = metrics.filter_items(scored, kind="demand", state=iso3)
     events = metrics.icc_events(ds, when)

@@ -11,14 +11,6 @@ from compliance import charts, metrics  # noqa: E402
 from compliance.models import ADDRESSEE_LABELS, STATUS_LABELS, STATUSES  # noqa: E402
 from ui.downloads import briefing_pack_button, table_downloads  # noqa: E402
 from ui.shared import current_filters, get_scored, get_status_sources, require_dataset, show_chart, show_table, source_table, state_name  # noqa: E402
-
-ISSUER_LABELS = {
-    "belarusian_civil_society": "Belarusian civil society",
-    "international_civil_society": "International civil society",
-    "belarusian_democratic_forces": "Belarusian democratic forces",
-    "government": "Governments",
-}
-
 ds = require_dataset()
 flt = current_filters()
 scored = get_scored(ds, flt.as_of)

@@ -59,7 +59,7 @@ for col, (_, c) in zip(cols, coverage.iterrows()):
             st.caption("No published tally found for this cycle.")
 
 show_coverage(ds, recs, flt)
-years = dict(zip(ds.cycles["cycle"].astype(int), ds.cycles["review_year"].astype(int)))
+years = metrics.cycle_years(ds)
 selection = metrics.summarize_cycles(recs, [flt.cycle] if flt.cycle else years)
 counts = metrics.status_counts(recs)
 r = metrics.rates(counts)

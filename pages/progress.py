@@ -28,7 +28,7 @@ flt = current_filters()
 scored = get_scored(ds, flt.as_of)
 labels = theme_labels(ds)
 as_of = flt.as_of.date().isoformat()
-years = dict(zip(ds.cycles["cycle"].astype(int), ds.cycles["review_year"].astype(int)))
+years = metrics.cycle_years(ds)
 
 st.title("Progress over time and across cycles")
 kind = st.segmented_control("Show", ["recommendation", "demand"], default="recommendation", key="pr_kind",
@@ -84,7 +84,7 @@ show_chart(fig_resp, "progress_response", ds)
 st.subheader("Recurring recommendations")
 st.caption("The same ask made in several cycles (and by civil society), with its status each time.")
 rec_all = metrics.filter_items(scored, theme=flt.theme, state=flt.state)
-recurring = metrics.recurrence_table(rec_all, ds.recurrences)
+recurring = metrics.recurrence_table(rec_all, ds.recurrences, years)
 show_table(recurring, width="stretch", height=min(38 * (len(recurring) + 1) + 3, 700),
            column_config={"ask": st.column_config.TextColumn(width="large"),
                           "asked in cycles": st.column_config.TextColumn(width="medium")})

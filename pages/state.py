@@ -81,7 +81,7 @@ def one_state(iso3: str) -> None:
             f"{pct(c['all_implemented_share_of_supported'])}).")
 
     ctx = flt.chart_context(ds, p.sources, use=("state",))
-    years = dict(zip(ds.cycles["cycle"].astype(int), ds.cycles["review_year"].astype(int)))
+    years = metrics.cycle_years(ds)
     fig_cycle = charts.build_status_bar_chart(p.by_cycle, "cycle", f"{p.name}'s recommendations to Belarus by status and cycle",
                                               ctx, labels=metrics.cycle_labels(p.by_cycle, years))
     show_chart(fig_cycle, "state_cycle", ds)

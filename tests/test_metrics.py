@@ -94,6 +94,6 @@ def test_recurrence_table():
     df["recurrence_id"] = ["dp", "dp", "dp", "dp"]
     df.loc[3, "kind"] = "demand"
     rec = pd.DataFrame({"recurrence_id": ["dp"], "label": ["Moratorium"]})
-    t = metrics.recurrence_table(df, rec).iloc[0]
+    t = metrics.recurrence_table(df, rec, {1: 2010, 2: 2015, 3: 2020, 4: 2025}).iloc[0]
     assert t["ask"] == "Moratorium" and t["asked in cycles"] == "1 (2010), 2 (2015)" and t["demands"] == 1
     assert t["cycle 1"] == "2× unfulfilled" and t["cycle 2"] == "1× partially implemented" and t["cycle 3"] == "–"
