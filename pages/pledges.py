@@ -19,8 +19,8 @@ st.title("Funding pledges")
 st.caption("Amounts in their original currency. Nothing is converted: no cited exchange-rate table is shipped yet, "
            "so totals are per currency. Running totals (kind 'cumulative') are shown but never added to pledges.")
 c1, c2 = st.columns(2)
-only_acc = c1.toggle("Accountability work only", key="pl_acc")
-kinds = c2.multiselect("Kinds", ["pledge", "cumulative"], default=["pledge"], key="pl_kind")
+only_acc = c1.toggle("Accountability work only", key="pl_acc", bind="query-params")
+kinds = c2.multiselect("Kinds", ["pledge", "cumulative"], default=["pledge"], key="pl_kind", bind="query-params")
 p = metrics.pledges(ds, flt.as_of, kinds=kinds, accountability_only=only_acc, donor_iso3=flt.state)
 
 totals = metrics.pledge_totals(p)
