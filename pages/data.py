@@ -118,11 +118,17 @@ for note in store.notes:
 tab_import, tab_upload, tab_obs = st.tabs(["Import an export", "Upload observations or assessments", "Record one observation"])
 
 
+LIMIT_NOTE = (f"Up to {MAX_UPLOAD_BYTES // 2**20} MB per file; a larger file gets a message here. Bigger exports can be "
+              "imported from the command line (python -m compliance import).")
+
+
 def read_upload(upload) -> bytes | None:
     if upload is None:
         return None
     if upload.size > MAX_UPLOAD_BYTES:
-        st.error(f"{upload.name} is {upload.size / 2**20:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 2**20} MB. Split the file.")
+        st.error(f"{upload.name} is {upload.size / 2**20:.1f} MB; the limit here is {MAX_UPLOAD_BYTES // 2**20} MB. Nothing "
+                 "was read or written. Split the file, or import it from the command line "
+                 f"(python -m compliance import {upload.name}).", icon=":material/error:")
         return None
     return upload.getvalue()
 
@@ -197,7 +203,8 @@ with tab_import:
     fmt = c1.selectbox("Format", ["auto", "docx", "uhri", "uprinfo", "mapped"], key="imp_fmt")
     state = c2.text_input("State under review (ISO3)", value=ds.state_under_review, key="imp_state").strip().upper()
     cycle_choice = c3.selectbox("Cycle, where the file does not say", ["from the file", 1, 2, 3, 4], key="imp_cycle")
-    upload = st.file_uploader("File", type=["csv", "xlsx", "txt", "tsv", "docx"], key="imp_file")
+    upload = st.file_uploader("File", type=["csv", "xlsx", "txt", "tsv", "docx"], key="imp_file", help=LIMIT_NOTE)
+    st.caption(LIMIT_NOTE)
     skip_invalid = st.checkbox("Import the valid rows only (skip rows with errors)", key="imp_skip")
     with st.expander("Import a filled-in assessment column as assessments"):
         assessor = st.text_input("Assessor (the organisation that wrote the assessments)", key="imp_assessor").strip()
@@ -279,7 +286,8 @@ with tab_upload:
     st.markdown("A CSV with exactly the columns of `observations.csv` or `assessments.csv` (see data/README.md). "
                 "Rows with a new id are added; rows with an existing id replace it.")
     kind = st.selectbox("Table", ["observations.csv", "assessments.csv"], key="up_kind")
-    upload = st.file_uploader("CSV file", type=["csv"], key="up_file")
+    upload = st.file_uploader("CSV file", type=["csv"], key="up_file", help=LIMIT_NOTE)
+    st.caption(LIMIT_NOTE)
     raw = read_upload(upload)
     if raw is not None:
         try:

@@ -12,7 +12,6 @@ from compliance.models import RESPONSE_LABELS, RESPONSES, STATUS_LABELS, STATUSE
 from compliance.scoring import evidence_timeline, status_history, status_sources  # noqa: E402
 from ui.downloads import table_downloads  # noqa: E402
 from ui.shared import (  # noqa: E402
-    MAX_PARAM_CHARS,
     current_filters,
     get_scored,
     require_dataset,
@@ -21,6 +20,7 @@ from ui.shared import (  # noqa: E402
     source_table,
     sources_expander,
     state_name,
+    url_text_input,
 )
 
 ds = require_dataset()
@@ -37,8 +37,9 @@ response = c1.selectbox("Belarus's response", RESPONSES, index=None, placeholder
                         key="rec_response", bind="query-params")
 status = c2.selectbox("Status", STATUSES, index=None, placeholder="Any status", format_func=STATUS_LABELS.get,
                       key="rec_status", bind="query-params")
-text = c3.text_input("Search text, paragraph, id or recommending state", key="rec_text", bind="query-params",
-                     max_chars=MAX_PARAM_CHARS, placeholder="e.g. moratorium, 98.16, Norway")
+with c3:
+    text = url_text_input("Search text, paragraph, id or recommending state", "rec_text",
+                          placeholder="e.g. moratorium, 98.16, Norway")
 
 rows = metrics.filter_items(scored, kind="recommendation", cycle=flt.cycle, theme=flt.theme, state=flt.state,
                             response=response, status=status, text=text or None)

@@ -393,9 +393,10 @@ def test_passphrase_guessing_meets_a_growing_delay_then_a_lockout(monkeypatch, t
     assert len(refused) == 3 and all("Mallory" in r and "correct horse" not in r and "wrong" not in r for r in refused)
 
 
-#: widgets that are not filters of a public view: the sidebar's theme and state keep their codes in the link by
-#: hand (tested below), the editors' Data page is not a public view
-NOT_IN_LINK = {"theme", "state"}
+#: widgets kept in the link by hand rather than by Streamlit's binding (tested below): the sidebar's theme and state
+#: (codes in the link, names on screen) and the search text (a link's over-long value is dropped); the editors' Data
+#: page is not a public view
+NOT_IN_LINK = {"theme", "state", "rec_text"}
 
 
 def filter_widgets(at: AppTest) -> list:
@@ -422,3 +423,15 @@ def test_the_link_to_this_view_pins_the_date_and_keeps_codes():
     at = app("pages/recommendations.py", theme="death-penalty", state="NOR")
     link = at.sidebar.code[0].value
     assert "theme=death-penalty" in link and "state=NOR" in link and f"as_of={date.today().isoformat()}" in link
+    at.text_input(key="rec_text").input("moratorium").run()
+    assert "rec_text=moratorium" in at.sidebar.code[0].value
+    assert count_line(at).startswith("**")
+
+
+def test_a_search_text_comes_back_from_the_link_and_an_over_long_one_is_dropped():
+    at = app("pages/recommendations.py", rec_text="moratorium")
+    assert at.text_input(key="rec_text").value == "moratorium" and shown_count(at) == expected_count(
+        "recommendation", text="moratorium")
+    at = app("pages/recommendations.py", rec_text="x" * 5000)
+    assert at.text_input(key="rec_text").value == "" and shown_count(at) == expected_count("recommendation")
+    assert any("is too long" in w.value for w in at.sidebar.warning)

@@ -221,6 +221,23 @@ def _coded_select(label: str, options: list[str], key: str, format_func, placeho
     return value
 
 
+def url_text_input(label: str, key: str, placeholder: str = "", help: str | None = None):
+    """A text input kept in the link by hand, so a value longer than MAX_PARAM_CHARS in a link is dropped (with the
+    sidebar's notice) instead of reaching the widget: Streamlit's own binding would seed it whatever its length."""
+    raw = st.query_params.get(key)
+    seen = f"_url_{key}"
+    if raw != st.session_state.get(seen):  # a changed address: take it if it is a sane value
+        st.session_state[seen] = raw
+        st.session_state[key] = raw if raw and len(raw) <= MAX_PARAM_CHARS else ""
+    value = st.text_input(label, key=key, max_chars=MAX_PARAM_CHARS, placeholder=placeholder, help=help)
+    if value:
+        st.query_params[key] = value
+    elif key in st.query_params:
+        del st.query_params[key]
+    st.session_state[seen] = value or None
+    return value
+
+
 def view_link(as_of: pd.Timestamp) -> str:
     """The address that reopens exactly this view: this page, every filter in the link, and the "as of" date pinned
     (today's when none was chosen), so a link shared today shows the same numbers next year."""
