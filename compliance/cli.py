@@ -27,7 +27,7 @@ from datetime import date
 import pandas as pd
 from filelock import Timeout as LockTimeout
 
-from . import metrics
+from . import metrics, money
 from .data import DataValidationError, valid_iso3
 from .models import STATUSES
 from .scoring import scored_items
@@ -161,6 +161,7 @@ def build_summary(ds, cycle=None, theme=None, state=None, as_of=None) -> dict:
         ]
         if theme is None and state is None
         else [],
+        "pledges": money.pledge_summary(ds, as_of_ts),
     }
 
 

@@ -73,6 +73,21 @@ def test_summary_without_cycle_includes_demands(capsys):
     assert s["demands"] == 31 and s["recommendations"] == s["items"] - 31
 
 
+def test_summary_json_has_pledges_per_donor_in_euro(capsys):
+    _, out, _ = run(capsys, "summary", "--json", "--as-of", "2025-01-01")
+    pledges = json.loads(out)["pledges"]
+    assert set(pledges) == {"by_donor", "rate_source_ids"}
+    assert pledges["rate_source_ids"] == ["RC01", "RC02", "RC03"]
+    for d in pledges["by_donor"]:
+        assert set(d) == {"donor", "donor_iso3", "pledges", "total_eur", "unconverted"}
+        assert all(set(u) == {"pledge_id", "amount", "currency", "reason"} for u in d["unconverted"])
+    # every pledge made by 2025-01-01 once: P001-P039 less P020 (2025-08), P021 (2025-12) and P030 (undated; its
+    # source S83 shows no date, so it counts from the day the project read it)
+    assert sum(d["pledges"] for d in pledges["by_donor"]) == 36
+    uk = next(d for d in pledges["by_donor"] if d["donor_iso3"] == "GBR")
+    assert uk["total_eur"] == 500_000 and [u["pledge_id"] for u in uk["unconverted"]] == ["P038"]  # no GBP rate
+
+
 def test_summary_state_filter(capsys):
     _, out, _ = run(capsys, "summary", "--state", "NOR", "--json")
     s = json.loads(out)
