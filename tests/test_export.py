@@ -36,16 +36,17 @@ def test_csv_equals_figure_data():
     fig = bar(7)
     raw = export.figure_csv(fig).decode("utf-8-sig")
     lines = raw.splitlines()
-    assert lines[0].startswith("# Status by cycle 7") and any("Filters: cycle 3" in l for l in lines[:5])
+    assert lines[0].startswith("# Belarus: Status by cycle 7") and any("Filters: cycle 3" in l for l in lines[:5])
     body = pd.read_csv(io.StringIO("\n".join(l for l in lines if not l.startswith("#"))))
-    impl = body[body["series"] == "Implemented"]
-    assert list(impl["y"]) == [7, 1] and list(impl["x"].astype(str)) == ["1", "3"]
+    assert list(body.columns) == ["status", "cycle", "items"]  # named for what they hold, not series/x/y
+    impl = body[body["status"] == "Implemented"]
+    assert list(impl["items"]) == [7, 1] and list(impl["cycle"].astype(str)) == ["1", "3"]
     assert len(body) == 8  # 4 statuses x 2 cycles
 
 
 def test_html_is_self_contained_and_has_the_data():
     html = export.figure_html(bar(7)).decode()
-    assert "<title>Status by cycle 7</title>" in html
+    assert "<title>Belarus: Status by cycle 7</title>" in html
     assert not re.search(r"<script[^>]+src=", html) and len(html) > 1_000_000  # plotly.js inlined, no external script
     assert "Status by cycle 7" in html
 
@@ -97,7 +98,7 @@ def test_png_svg_pdf_magic():
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     import struct
     width, height = struct.unpack(">II", png[16:24])
-    assert (width, height) == (1100 * export.PNG_SCALE, 520 * export.PNG_SCALE)
+    assert (width, height) == (1280 * export.PNG_SCALE, 720 * export.PNG_SCALE)  # a 16:9 slide
     svg = export.figure_image(fig, "svg")
     assert svg.lstrip()[:4] in (b"<svg", b"<?xm") and b"Status by cycle 7" in svg and b"Filters: cycle 3" in svg
     assert b"S01, S06" in svg

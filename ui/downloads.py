@@ -38,7 +38,10 @@ def chart_downloads(fig, key: str, ds) -> None:
     if not images:
         st.caption("PNG and SVG need Chromium on the server (Debian package `chromium`); HTML and CSV work without it.")
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    st.caption(f"Sources: {', '.join(meta.get('sources', [])) or 'none'} — full citations on *Sources & methodology*.")
+    refs = meta.get("source_refs") or [{"source_id": s, "short": ""} for s in meta.get("sources", [])]
+    shown = "; ".join(f"{r['short']} ({r['source_id']})" if r.get("short") else r["source_id"] for r in refs)
+    st.caption(f"Sources, most cited first: {shown or 'none'} — full citations in the briefing pack and on "
+               "*Sources & methodology*.")
 
 
 def table_downloads(df, table: str, filters: str, as_of: str, key: str, notes: list[str]) -> None:
@@ -53,7 +56,17 @@ def table_downloads(df, table: str, filters: str, as_of: str, key: str, notes: l
 
 
 def briefing_pack_button(figures, tables, *, filters: str, as_of: str, citations: list[str], page: str, key: str) -> None:
+    """The page's briefing pack. The page's citations are matched to their codes in the sources table, so the pack's
+    README lists code, full citation and address for every source (the charts' own sources come with the figures)."""
+    from ui.shared import get_dataset
+
+    ds, _ = get_dataset()
+    sources = None
+    if ds is not None:
+        wanted = set(citations)
+        sources = ds.sources.loc[ds.sources["citation"].isin(wanted), ["source_id", "citation", "url"]]
     name = export.file_name(f"briefing-pack-{page}", filters, as_of, "zip")
     st.download_button("Briefing pack (ZIP: charts, data, sources)", type="primary", icon=":material/folder_zip:",
-                       data=lambda: export.briefing_pack(figures, tables, filters=filters, as_of=as_of, citations=citations, page=page),
+                       data=lambda: export.briefing_pack(figures, tables, filters=filters, as_of=as_of, citations=citations,
+                                                         page=page, sources=sources),
                        file_name=name, mime="application/zip", key=f"pack_{key}", on_click="ignore")
