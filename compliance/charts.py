@@ -59,8 +59,9 @@ MISSING_CELL = "#E4E4E4"
 FONT = "Arial, Helvetica, sans-serif"
 #: px from the image's top edge to the title, and the top margin that holds title, subtitle and legend
 TITLE_TOP_PX, TOP_MARGIN_PX = 34, 132
-#: characters of a footer line on a 1280-wide chart (11 px text, starting right of the y-axis labels)
-FOOTER_CHARS = 165
+#: characters of a footer line on a 1280-wide chart (11 px text, starting right of the y-axis labels); short enough to
+#: fit the narrower chart on the page too (about 950 px wide beside the sidebar at 1440 px)
+FOOTER_CHARS = 120
 #: px of a marker plus the gap that keeps two markers apart (used to stack events of the same day)
 MARKER_PX = 13
 
@@ -130,7 +131,7 @@ class ChartContext:
         row = self._row(source_id)
         return None if row is None else short_source_name(row.get("producer"), row.get("published_date"))
 
-    def source_lines(self, max_chars: int = 165, max_lines: int = 2) -> list[str]:
+    def source_lines(self, max_chars: int = FOOTER_CHARS, max_lines: int = 2) -> list[str]:
         """'Sources: Viasna 2025 (S06); UN Human Rights Council 2020 (C05); … and 38 more — full list in the pack',
         most cited first, at most `max_lines` lines of about `max_chars` characters."""
         ids = self.ordered_sources()
@@ -139,24 +140,23 @@ class ChartContext:
         named = self.catalogue is not None
         entries = [(f"{self.short_name(i)} ({i})" if named and self.short_name(i) else i) for i in ids]
         sep = "; " if named else ", "
-        lines, current, shown = [], "Sources: ", 0
-        for k, entry in enumerate(entries):
+        end = " — full citations in the pack" if named else ""
+        lines, current, k = [], "Sources: ", 0
+        while k < len(entries):
+            last_line = len(lines) == max_lines - 1
             left = len(entries) - k - 1
-            tail = f" and {left} more — full list in the pack" if left else ""
-            piece = (sep if current not in ("Sources: ", "") else "") + entry
-            if len(current) + len(piece) + (len(tail) if len(lines) == max_lines - 1 else 0) > max_chars:
-                if len(lines) == max_lines - 1:
-                    break
-                lines.append(current.rstrip() + sep.rstrip())
-                current, piece = "", entry
-            current += piece
-            shown += 1
-        rest = len(entries) - shown
-        if rest:
-            current += f" and {rest} more — full list in the pack"
-        elif named:
-            current += " — full citations in the pack"
-        lines.append(current)
+            tail = (f" and {left} more — full list in the pack" if left else end) if last_line else sep.rstrip()
+            piece = ("" if current in ("Sources: ", "") else sep) + entries[k]
+            if len(current) + len(piece) + len(tail) <= max_chars or current in ("Sources: ", ""):
+                current += piece
+                k += 1
+                continue
+            if last_line:
+                break
+            lines.append(current + sep.rstrip())
+            current = ""
+        left = len(entries) - k
+        lines.append(current + (f" and {left} more — full list in the pack" if left else end))
         return lines
 
     def source_line(self, max_ids: int = 12) -> str:
@@ -195,8 +195,8 @@ def finish(fig: go.Figure, title: str, ctx: ChartContext, *, height: int = SLIDE
     title = chart_title(title)
     width, height = slide_size(height)
     subtitle = f"Filters: {ctx.filters}" + (f" · as of {ctx.as_of}" if ctx.as_of else "")
-    chars = int(FOOTER_CHARS * width / SLIDE_WIDTH)  # the footer starts where the plot does, right of the axis labels
-    notes = [line for note in ctx.notes for line in (textwrap.wrap(note, chars) or [""])]
+    chars = FOOTER_CHARS  # the footer starts where the plot does, right of the axis labels, on the page and the image
+    notes = [line for note in ctx.notes for line in (textwrap.wrap(note, chars, break_on_hyphens=False) or [""])]
     footer = [*notes, *ctx.source_lines(max_chars=chars), f"Data as of {ctx.as_of or 'today'} · {DASHBOARD_NAME}"]
     empty = next((a.text for a in fig.layout.annotations if a.name == "empty"), None)
     fig.update_layout(
@@ -725,7 +725,7 @@ def build_icc_timeline(events: pd.DataFrame, title: str, ctx: ChartContext) -> g
         sub = dated[dated["position"] == pos]
         if sub.empty:
             continue
-        name = {"urged_to_join": "Urged to join (a call made to the state)"}.get(pos, ICC_POSITION_LABELS[pos])
+        name = {"urged_to_join": "Urged to join (a call by others)"}.get(pos, ICC_POSITION_LABELS[pos])
         symbol = {"court_step": "diamond", "urged_to_join": CALL_SYMBOL}.get(pos, "circle")
         line = dict(color=ICC_COLORS[pos], width=3) if pos == "urged_to_join" else dict(color="#333", width=1)
         fig.add_scatter(
@@ -745,7 +745,7 @@ def build_icc_timeline(events: pd.DataFrame, title: str, ctx: ChartContext) -> g
     fig.update_yaxes(tickmode="array", tickvals=centres, ticktext=order, showgrid=False, zeroline=False, range=[-units, 0])
     for b in bounds:
         fig.add_hline(y=b, line=dict(color="#DDD", width=1))
-    return finish(fig, title, ctx.with_notes(*notes), height=LANE_PX * units + 340, legend_title="Event",
+    return finish(fig, title, ctx.with_notes(*notes), height=LANE_PX * units + 340, legend_title=None,
                   csv_columns={"series": "position", "x": "date_drawn", "y": None, "text": None})
 
 
@@ -814,9 +814,16 @@ def build_donor_chart(converted: pd.DataFrame, title: str, ctx: ChartContext, *,
     notes = []
     used = ok[ok["currency"] != "EUR"].drop_duplicates(["currency", "pledge_year"]).sort_values(["currency", "pledge_year"])
     if len(used):
-        rate_sources = "; ".join(f"{ctx.short_name(i) or i} ({i})" for i in rate_ids)
+        # the first source of each rate is where it comes from; any other only cross-checks it
+        primary = sorted({str(v).split(";")[0] for v in used["rate_source_ids"] if v})
+        checks = sorted(set(rate_ids) - set(primary))
+        by_name: dict[str, list[str]] = {}
+        for i in checks:
+            by_name.setdefault(re.sub(r" (\d{4}|n\.d\.)$", "", ctx.short_name(i) or i), []).append(i)
         notes.append("Rates, units per euro (yearly averages): " + " · ".join(
-            f"{r.currency} {r.pledge_year} {r.rate_per_eur:.2f}" for r in used.itertuples()) + f" — source: {rate_sources}")
+            f"{r.currency} {r.pledge_year} {r.rate_per_eur:.2f}" for r in used.itertuples())
+            + " — source: " + "; ".join(f"{ctx.short_name(i) or i} ({i})" for i in primary)
+            + ("; cross-checked with " + "; ".join(f"{n} ({', '.join(ids)})" for n, ids in by_name.items()) if checks else ""))
     left = converted[converted["amount_eur"].isna()]
     if len(left):
         groups: dict[str, list[str]] = {}

@@ -58,9 +58,14 @@ donor_table = pd.DataFrame({
     "converted from (original amounts)": by_donor["converted_from"], "pledges": by_donor["pledges"],
     "not converted": by_donor["unconverted"], "why not": by_donor["not_converted"], "pledge ids": by_donor["pledge_ids"],
 })
-show_table(donor_table, width="stretch", key="pledges_by_donor",
+keyed = money.with_donor_keys(converted)
+left_ids = keyed[keyed["amount_eur"].isna()].groupby("donor_key")["pledge_id"].agg(", ".join)
+shown_donors = donor_table.drop(columns=["ISO3", "pledge ids", "why not"]).assign(
+    **{"not in the total (reasons below)": [left_ids.get(k, "") for k in by_donor["donor_key"]]})
+show_table(shown_donors, width="stretch", key="pledges_by_donor", height=min(35 * (len(shown_donors) + 1) + 3, 760),
            column_config={"total in euro": st.column_config.NumberColumn(format="%,.0f"),
-                          "why not": st.column_config.TextColumn(width="large")})
+                          "converted from (original amounts)": st.column_config.TextColumn("converted from"),
+                          "not converted": st.column_config.NumberColumn("not converted", help="pledges not in the euro total")})
 if len(left_out):
     st.markdown(f"**Not in the euro totals: {len(left_out)} pledge(s)**, each with the reason")
     show_table(left_out, width="stretch", key="pledges_not_converted",

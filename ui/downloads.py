@@ -3,6 +3,7 @@ Image bytes are made only when a button is clicked (deferred), by compliance.exp
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from compliance import charts, export
@@ -38,10 +39,17 @@ def chart_downloads(fig, key: str, ds) -> None:
     if not images:
         st.caption("PNG and SVG need Chromium on the server (Debian package `chromium`); HTML and CSV work without it.")
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    refs = meta.get("source_refs") or [{"source_id": s, "short": ""} for s in meta.get("sources", [])]
-    shown = "; ".join(f"{r['short']} ({r['source_id']})" if r.get("short") else r["source_id"] for r in refs)
-    st.caption(f"Sources, most cited first: {shown or 'none'} — full citations in the briefing pack and on "
-               "*Sources & methodology*.")
+    refs = meta.get("source_refs") or [{"source_id": s, "short": "", "citation": "", "url": ""} for s in meta.get("sources", [])]
+    if not refs:
+        st.caption("Sources: none")
+        return
+    from ui.shared import show_table
+
+    # the codes on the image, each with its full citation and address, one click away
+    with st.expander(f"Sources of this chart ({len(refs)}, most cited first): code, publisher and year, full citation, address"):
+        show_table(pd.DataFrame(refs, columns=["source_id", "short", "citation", "url"]).rename(
+                       columns={"source_id": "code", "short": "publisher and year"}),
+                   width="stretch", column_config={"url": st.column_config.LinkColumn("address")})
 
 
 def table_downloads(df, table: str, filters: str, as_of: str, key: str, notes: list[str]) -> None:
