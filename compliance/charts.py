@@ -794,10 +794,10 @@ def build_donor_chart(converted: pd.DataFrame, title: str, ctx: ChartContext, *,
             y=sub["_donor"], x=sub["amount_eur"].astype(float), orientation="h", name=label, marker_color=color,
             marker_line=dict(color="#FFFFFF", width=1),
             customdata=list(zip(sub["pledge_id"], sub["recipient"].map(lambda t: _short(str(t), 60)), original,
-                                sub["pledged_date"].fillna(""), rate_text, sub["amount_eur"].astype(float).round(0))),
+                                sub["pledged_date"].fillna(""), rate_text)),
             hovertemplate="<b>%{customdata[0]}</b> %{y} → %{customdata[1]}<br>%{customdata[2]} (%{customdata[3]})"
                           "<br>= EUR %{x:,.0f} at %{customdata[4]}<extra>%{fullData.name}</extra>",
-            meta={"csv": ["pledge_id", "recipient", "amount_as_published", "pledged_date", "rate_used", "amount_eur_rounded"]},
+            meta={"csv": ["pledge_id", "recipient", "amount_as_published", "pledged_date", "rate_used"]},
         )
     labels = []
     for r in shown.itertuples():
