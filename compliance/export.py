@@ -23,7 +23,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import DASHBOARD_NAME, figure_data, plotly_config_base, topojson_url
+from .charts import DASHBOARD_NAME, figure_data, is_empty, plotly_config_base, topojson_url
 
 BROWSER_ENV = "COMPLIANCE_BROWSER"
 BROWSER_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
@@ -170,13 +170,17 @@ def _sheet_name(name: str) -> str:
 
 
 def figure_csv(fig: go.Figure) -> bytes:
-    """The CSV of exactly the data drawn, with the chart's title, filters, date and sources above it."""
+    """The CSV of exactly the data drawn, columns named for what they hold, with the chart's title, filters, date and
+    sources (codes and short names; full citations in the pack's README) above it."""
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    refs = meta.get("source_refs") or []
+    named = "; ".join(f"{r['source_id']} = {r['short']}" for r in refs if r.get("short"))
     header = [
         meta.get("chart_title", "Chart"),
         f"Filters: {meta.get('filters', '')}",
         f"Data as of {meta.get('as_of', '')}",
-        f"Sources: {', '.join(meta.get('sources', []))}",
+        f"Sources: {named or ', '.join(meta.get('sources', []))}",
+        "Full citations and addresses: README.txt of the briefing pack, or the Sources & methodology page",
         DASHBOARD_NAME,
     ]
     return table_csv(figure_data(fig), header)
@@ -200,23 +204,53 @@ def chart_file_name(fig: go.Figure, ext: str) -> str:
     return file_name(meta.get("chart_title", "chart"), meta.get("filters", ""), meta.get("as_of", ""), ext)
 
 
+def source_refs(figures: list[go.Figure], sources: pd.DataFrame | None = None) -> list[dict]:
+    """Every source behind a pack: those on its charts (their figure metadata) and those of its tables (`sources`:
+    source_id, citation, url), each once, by code."""
+    refs: dict[str, dict] = {}
+    for fig in figures:
+        meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+        for r in meta.get("source_refs") or []:
+            refs.setdefault(r["source_id"], {"source_id": r["source_id"], "citation": r.get("citation", ""), "url": r.get("url", "")})
+        for sid in meta.get("sources") or []:
+            refs.setdefault(sid, {"source_id": sid, "citation": "", "url": ""})
+    if sources is not None:
+        for r in sources.itertuples():
+            ref = refs.setdefault(r.source_id, {"source_id": r.source_id, "citation": "", "url": ""})
+            ref["citation"] = ref["citation"] or str(getattr(r, "citation", "") or "")
+            ref["url"] = ref["url"] or str(getattr(r, "url", "") or "")
+    return [refs[k] for k in sorted(refs, key=_natural)]
+
+
+def _natural(code: str):
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", code)]
+
+
 def briefing_pack(
     figures: list[go.Figure],
     tables: dict[str, pd.DataFrame],
     *,
     filters: str,
     as_of: str,
-    citations: list[str],
+    citations: list[str] | None = None,
     page: str,
     images: bool | None = None,
+    sources: pd.DataFrame | None = None,
 ) -> bytes:
-    """ZIP: every chart as PNG and SVG (if a browser exists), its CSV, the tables as CSV, and README.txt with
-    the filters, the date and the full citation of every source used."""
+    """ZIP: every chart that draws something as PNG and SVG (if a browser exists) and its CSV, the tables as CSV, and
+    README.txt with the filters, the date, the charts left out because they are empty, and every source by its code
+    (as on the charts) with its full citation and address. `sources` (source_id, citation, url) adds the sources of
+    the tables; `citations` without a code found anywhere are listed as they are."""
     images = images_available() if images is None else images
     buf = io.BytesIO()
-    names = []
+    names, left_out = [], []
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for fig in figures:
+            empty = is_empty(fig)
+            if empty:
+                meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+                left_out.append(f"  {meta.get('chart_title', 'A chart')}: {empty}")
+                continue
             for ext in (("png", "svg") if images else ()):
                 name = "charts/" + chart_file_name(fig, ext)
                 z.writestr(name, figure_image(fig, ext))
@@ -228,6 +262,14 @@ def briefing_pack(
             name = f"data/{slug(tname)}.csv"
             z.writestr(name, table_csv(df))
             names.append(name)
+        refs = source_refs(figures, sources)
+        known = {r["citation"] for r in refs}
+        uncoded = [c for c in citations or () if c and c not in known]
+        source_lines = []
+        for r in refs:
+            source_lines.append(f"  {r['source_id']}: {r['citation'] or '(citation not found in the sources table)'}")
+            if r["url"]:
+                source_lines.append(f"      {r['url']}")
         readme = [
             f"{DASHBOARD_NAME} — briefing pack",
             f"Page: {page}",
@@ -237,13 +279,16 @@ def briefing_pack(
             "",
             "Status rules: an item is implemented, partial, unfulfilled or not assessed. Evidence scores are the",
             "weighted share of criteria met (partly = half); a named assessor's judgement stands over the evidence.",
-            "Not assessed is never counted as unfulfilled. Amounts keep their original currency.",
+            "Not assessed is never counted as unfulfilled. Amounts keep their original currency; euro figures are",
+            "converted at the yearly average rate of each pledge's year, with the rate's source.",
             "" if images else "No browser was available, so charts are included as data (CSV) only.",
             "Files:",
             *[f"  {n}" for n in names],
+            *(["", "Left out because they draw nothing for these filters:", *left_out] if left_out else []),
             "",
-            "Sources:",
-            *[f"  {c}" for c in citations],
+            f"Sources ({len(refs)}), by the code shown on the charts and in the data files: code, full citation, address.",
+            *source_lines,
+            *(["", "Other sources cited by this page:", *[f"  {c}" for c in uncoded]] if uncoded else []),
         ]
         z.writestr("README.txt", "\n".join(readme) + "\n")
     return buf.getvalue()

@@ -1,4 +1,5 @@
-"""ICC referral: states by position on a map, a dated timeline of positions and the Court's steps, the table."""
+"""ICC referral: each state's own position on a map (calls made to it to join shown apart, as calls), a dated
+timeline of positions, calls and the Court's steps, the table."""
 
 import pandas as pd
 import streamlit as st
@@ -17,10 +18,12 @@ flt = current_filters()
 as_of = flt.as_of.date().isoformat()
 
 st.title("Lithuania's referral of the situation in Belarus to the ICC")
-st.caption(f"Positions as of {as_of}: the strongest position each state has reached in a dated event (referred > joined > "
-           "publicly supports > in discussion > urged to join). Only the 'as of' filter applies here; a chosen state's "
-           "events are listed first in the table.")
+st.caption(f"Positions as of {as_of}: the strongest position each state has itself taken in a dated event (referred > "
+           "joined > publicly supports > in discussion; or rejects). A call on a state to join, made by somebody else, is "
+           "not its position: it is shown as a call (a ring on the map, listed with who urged and when). Only the 'as of' "
+           "filter applies here; a chosen state's events are listed first in the table.")
 positions = metrics.icc_positions(ds, flt.as_of)
+calls = metrics.icc_calls(ds, flt.as_of)
 steps = metrics.court_steps(ds, flt.as_of)
 events = metrics.icc_events(ds, flt.as_of)
 
@@ -35,9 +38,11 @@ if len(steps):
 
 sources = {s for v in events["source_ids"] for s in v.split(";")}
 ctx = flt.chart_context(ds, sources, use=())
-fig_map = charts.build_icc_map(positions, "States' positions on Lithuania's ICC referral", ctx)
+fig_map = charts.build_icc_map(positions, "Lithuania's ICC referral on Belarus: each state's own position and the calls to join",
+                               ctx, calls=calls)
 show_chart(fig_map, "icc_map", ds)
-fig_time = charts.build_icc_timeline(events, "Timeline: states' positions and the Court's steps", ctx)
+fig_time = charts.build_icc_timeline(
+    events, "Lithuania's ICC referral on Belarus over time: positions, calls to join, the Court's steps", ctx)
 show_chart(fig_time, "icc_timeline", ds)
 
 table = events.sort_values(["event_date_start", "event_id"], na_position="last")
@@ -54,5 +59,5 @@ show_table(table, width="stretch", column_config={"what happened": st.column_con
 table_downloads(table, "icc-referral-events", "", as_of, "icc", [f"Events known by {as_of}"])
 st.caption("Undated events are listed but never used for a state's position. No state other than Lithuania "
            "has been found to have formally joined the referral.")
-briefing_pack_button([fig_map, fig_time], {"icc-events": table, "positions": positions}, filters="none", as_of=as_of,
+briefing_pack_button([fig_map, fig_time], {"icc-events": table, "positions": positions, "calls-to-join": calls}, filters="none", as_of=as_of,
                      page="icc-referral", key="icc", citations=list(source_table(ds, sources)["citation"]))

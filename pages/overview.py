@@ -108,8 +108,17 @@ st.caption("Sums of new pledges in their original currency (never converted with
 
 briefing_pack_button(
     [fig_status, fig_tally],
-    {"recommendations-by-cycle": selection, "published-tallies": pd.DataFrame(tallies)},
+    {"recommendations-by-cycle": selection,
+     "published-tallies": pd.DataFrame(
+         [{k: t[k] for k in ("tally_id", "cycle", "assessor", "report_title", "published_date", "scope", *metrics.TALLY_FIELDS,
+                             "source_ids", "note")} for t in tallies],
+         columns=["tally_id", "cycle", "assessor", "report_title", "published_date", "scope", *metrics.TALLY_FIELDS,
+                  "source_ids", "note"]),
+     "recommendations": pd.DataFrame({
+         "id": recs["item_id"], "cycle": recs["cycle"], "paragraph": recs["paragraph"], "summary": recs["summary"],
+         "recommending states": recs["states_text"], "response": recs["response"], "status": recs["status"],
+         "basis": recs["basis"], "themes": recs["themes_text"], "sources": recs["source_ids"]})},
     filters=flt.describe(ds), as_of=as_of, page="overview", key="overview",
-    citations=list(source_table(ds, sources | tally_sources)["citation"]),
+    citations=list(source_table(ds, sources | tally_sources | {s for v in recs["source_ids"] for s in v.split(";")})["citation"]),
 )
 brief_button(ds, flt, key="overview", state=flt.state, cycle=flt.cycle, theme=flt.theme)

@@ -138,7 +138,7 @@ def test_png_download_is_the_chart_for_the_chosen_filter(server, page, tmp_path)
     path = tmp_path / dl.value.suggested_filename
     dl.value.save_as(path)
     data = path.read_bytes()
-    assert png_size(data) == (2200, 1040)
+    assert png_size(data) == (2560, 1440)  # a 16:9 slide at 2x
     assert "cycle-1" in dl.value.suggested_filename and dl.value.suggested_filename.isascii()
     svg_button = page.locator('[data-testid="stDownloadButton"]', has_text="SVG").first
     with page.expect_download(timeout=120_000) as dl2:
@@ -151,8 +151,20 @@ def test_png_download_is_the_chart_for_the_chosen_filter(server, page, tmp_path)
     with page.expect_download(timeout=120_000) as dl3:
         page.locator('[data-testid="stDownloadButton"]', has_text="PNG").first.click()
     data3 = Path(dl3.value.path()).read_bytes()
-    assert png_size(data3) == (2200, 1040) and data3 != data
+    assert png_size(data3) == (2560, 1440) and data3 != data
     assert "cycle-3" in dl3.value.suggested_filename
+
+
+def test_pledges_chart_png_fits_a_slide(server, page, tmp_path):
+    """The donors chart (once a 2200 x 3296 strip, one bar per pledge) downloads as a 16:9 image."""
+    page.goto(f"{server}/pledges")
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Donors compared, in euro")).to_be_visible(timeout=60_000)
+    with page.expect_download(timeout=120_000) as dl:
+        page.locator('[data-testid="stDownloadButton"]', has_text="PNG").first.click()
+    assert dl.value.suggested_filename.startswith("pledges-to-belarusian-civil-society")
+    width, height = png_size(Path(dl.value.path()).read_bytes())
+    assert width * 9 == height * 16 and height <= 2000, (width, height)
 
 
 def test_briefing_pack_download(server, page):

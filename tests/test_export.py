@@ -36,16 +36,17 @@ def test_csv_equals_figure_data():
     fig = bar(7)
     raw = export.figure_csv(fig).decode("utf-8-sig")
     lines = raw.splitlines()
-    assert lines[0].startswith("# Status by cycle 7") and any("Filters: cycle 3" in l for l in lines[:5])
+    assert lines[0].startswith("# Belarus: Status by cycle 7") and any("Filters: cycle 3" in l for l in lines[:5])
     body = pd.read_csv(io.StringIO("\n".join(l for l in lines if not l.startswith("#"))))
-    impl = body[body["series"] == "Implemented"]
-    assert list(impl["y"]) == [7, 1] and list(impl["x"].astype(str)) == ["1", "3"]
+    assert list(body.columns) == ["status", "cycle", "items"]  # named for what they hold, not series/x/y
+    impl = body[body["status"] == "Implemented"]
+    assert list(impl["items"]) == [7, 1] and list(impl["cycle"].astype(str)) == ["1", "3"]
     assert len(body) == 8  # 4 statuses x 2 cycles
 
 
 def test_html_is_self_contained_and_has_the_data():
     html = export.figure_html(bar(7)).decode()
-    assert "<title>Status by cycle 7</title>" in html
+    assert "<title>Belarus: Status by cycle 7</title>" in html
     assert not re.search(r"<script[^>]+src=", html) and len(html) > 1_000_000  # plotly.js inlined, no external script
     assert "Status by cycle 7" in html
 
@@ -97,7 +98,7 @@ def test_png_svg_pdf_magic():
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     import struct
     width, height = struct.unpack(">II", png[16:24])
-    assert (width, height) == (1100 * export.PNG_SCALE, 520 * export.PNG_SCALE)
+    assert (width, height) == (1280 * export.PNG_SCALE, 720 * export.PNG_SCALE)  # a 16:9 slide
     svg = export.figure_image(fig, "svg")
     assert svg.lstrip()[:4] in (b"<svg", b"<?xm") and b"Status by cycle 7" in svg and b"Filters: cycle 3" in svg
     assert b"S01, S06" in svg
@@ -149,3 +150,52 @@ def test_briefing_pack_contents():
     readme = z.read("README.txt").decode()
     assert "Filters: cycle 3" in readme and "2026-11-24" in readme and "S01 full citation" in readme
     assert z.read(names[0])[:4] == b"\x89PNG"
+
+
+# --- briefing packs: empty charts left out, every source by its code ----------------------------------------------
+
+CATALOGUE = pd.DataFrame({
+    "source_id": ["S01", "S06", "S09"],
+    "producer": ["Right-Docs", "Belarusian Helsinki Committee (coordinator)", "Office of Sviatlana Tsikhanouskaya"],
+    "published_date": ["2010", None, "2025-01"],
+    "citation": ["Right-Docs, 'Report of the Working Group', 2010", "Belarusian Helsinki Committee, 'Coalition report'",
+                 "Office of Sviatlana Tsikhanouskaya, 'Statement', 2025-01"],
+    "url": ["https://example.org/s01", "https://example.org/s06", "https://example.org/s09"],
+})
+
+
+def named_bar(n: int) -> "charts.go.Figure":
+    table = pd.DataFrame({"cycle": [1], "implemented": [n], "partial": [0], "unfulfilled": [1], "not_assessed": [0], "total": [n + 1]})
+    ctx = charts.ChartContext(filters="cycle 1", as_of="2026-11-24", sources=["S06", "S01"], catalogue=CATALOGUE)
+    return charts.build_status_bar_chart(table, "cycle", f"Status by cycle {n}", ctx)
+
+
+def test_figure_names_sources_by_publisher_year_and_code():
+    footer = next(a.text for a in named_bar(3).layout.annotations if a.name == "footer")
+    assert "Right-Docs 2010 (S01)" in footer and "Belarusian Helsinki Committee n.d. (S06)" in footer
+
+
+def test_pack_leaves_out_empty_charts_and_says_so():
+    empty = charts.build_tally_chart([], "Published tallies of implementation", charts.ChartContext(filters="cycle 2"))
+    pack = export.briefing_pack([named_bar(3), empty], {}, filters="cycle 2", as_of="2026-11-24", page="overview", images=False)
+    z = zipfile.ZipFile(io.BytesIO(pack))
+    assert not any("published-tallies" in n for n in z.namelist())
+    assert sum(n.startswith("data/") for n in z.namelist()) == 1
+    readme = z.read("README.txt").decode()
+    assert "Left out because they draw nothing for these filters:" in readme
+    assert "Belarus: Published tallies of implementation: No published tally for this selection" in readme
+
+
+def test_pack_readme_lists_every_code_with_citation_and_address():
+    tables_sources = CATALOGUE[CATALOGUE["source_id"] == "S09"][["source_id", "citation", "url"]]
+    pack = export.briefing_pack([named_bar(3)], {"t": pd.DataFrame({"a": [1]})}, filters="cycle 1", as_of="2026-11-24",
+                                page="overview", images=False, sources=tables_sources,
+                                citations=list(CATALOGUE["citation"]) + ["A citation with no code"])
+    readme = z_readme = zipfile.ZipFile(io.BytesIO(pack)).read("README.txt").decode()
+    for code, citation, url in CATALOGUE[["source_id", "citation", "url"]].itertuples(index=False):
+        assert f"  {code}: {citation}\n      {url}\n" in readme, code  # the chart's S01, S06 and the table's S09
+    assert "Sources (3), by the code shown on the charts" in readme
+    assert "Other sources cited by this page:\n  A citation with no code" in z_readme
+    csv_text = zipfile.ZipFile(io.BytesIO(pack)).read(next(n for n in zipfile.ZipFile(io.BytesIO(pack)).namelist()
+                                                             if n.startswith("data/belarus"))).decode("utf-8-sig")
+    assert "S01 = Right-Docs 2010" in csv_text  # the chart's CSV names its codes too

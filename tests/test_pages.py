@@ -3,10 +3,13 @@ changes the numbers it should (actual numbers from the shipped data); bad links 
 
 from __future__ import annotations
 
+import io
 import re
-from datetime import date
 import shutil
+import zipfile
+from datetime import date
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -193,6 +196,80 @@ def test_pledge_filters_change_the_totals():
     assert nok == 70_500_000  # Norway's own: P001, P005, P006, P007, P037, P039
     at = app("pages/pledges.py", as_of="2020-12-31")
     assert pledge_total(at, "NOK") == 26_500_000  # before 2021: P005 20m + P007 0.5m + P039 6m
+def test_pledges_page_compares_donors_in_euro():
+    at = app("pages/pledges.py")
+    no_errors(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert "converted to euro at the yearly average rate of its own year" in captions and "Nothing is converted" not in captions
+    by_donor = next(d.value for d in at.dataframe if "total in euro" in d.value.columns).set_index("donor")
+    norway = by_donor.loc["Norway"]
+    # P001 4m NOK (2021 rate 10.16) + P005 20m (2011, 7.79) + P006 30m (2021) + P007 0.5m (2019, 9.85) + P039 6m (2011)
+    assert round(norway["total in euro"]) == round(4e6 / 10.16 + 20e6 / 7.79 + 30e6 / 10.16 + 0.5e6 / 9.85 + 6e6 / 7.79)
+    assert norway["converted from (original amounts)"] == "NOK 60,500,000" and norway["not converted"] == 1
+    assert by_donor["pledges"].sum() == 32  # every new pledge once: 39 rows less 7 running totals (kinds: pledge)
+    left = next(d.value for d in at.dataframe if "reason" in d.value.columns).set_index("pledge_id")
+    assert left.at["P037", "reason"] == "no cited yearly average rate for NOK 2024"
+    assert left.at["P038", "reason"] == "no cited yearly average rate for GBP 2024"
+    assert left.at["P034", "reason"] == "no amount stated by the source"
+    at.multiselect(key="pl_kind").select("cumulative").run()  # running totals are listed, never added
+    left = next(d.value for d in at.dataframe if "reason" in d.value.columns).set_index("pledge_id")
+    assert left.at["P020", "reason"] == "running total that includes other pledges: never added"
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """The data callables behind download buttons, by deferred file id: AppTest renders the buttons but never clicks
+    them, so a test calls the callable a click would."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    found = {}
+    original = MediaFileManager.add_deferred
+
+    def record(self, data_callable, *args, **kwargs):
+        file_id = original(self, data_callable, *args, **kwargs)
+        found[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    monkeypatch.setenv("COMPLIANCE_BROWSER", "")  # tables only: these tests are about the pack's data and README
+    return found
+
+
+def pack(at: AppTest, downloads) -> zipfile.ZipFile:
+    button = next(b for b in at.get("download_button") if b.label.startswith("Briefing pack"))
+    return zipfile.ZipFile(io.BytesIO(downloads[button.proto.deferred_file_id]()))
+
+
+def read_csv(z: zipfile.ZipFile, name: str) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(z.read(name)), encoding="utf-8-sig", comment="#")
+
+
+def test_overview_pack_has_the_tallies_and_the_recommendations(downloads):
+    z = pack(app(), downloads)
+    tallies = read_csv(z, "data/published-tallies.csv")
+    assert len(tallies) == 7 and "T001" in set(tallies["tally_id"])
+    assert tallies.set_index("tally_id").at["T001", "total"] == 266
+    recs = read_csv(z, "data/recommendations.csv")
+    assert len(recs) == 102 and {"id", "summary", "status", "sources"} <= set(recs.columns)
+    readme = z.read("README.txt").decode()
+    assert "Left out" not in readme
+    assert "  S06: " in readme  # a code on the charts, with its citation
+
+
+def test_overview_pack_leaves_out_the_empty_tally_chart(downloads):
+    z = pack(app(cycle="2"), downloads)
+    assert not any("published-tallies-of" in n for n in z.namelist())
+    readme = z.read("README.txt").decode()
+    assert "Published tallies of implementation: No published tally for this selection" in readme
+    assert list(read_csv(z, "data/published-tallies.csv").columns)[:2] == ["tally_id", "cycle"]  # headers, no rows
+    assert len(read_csv(z, "data/recommendations.csv")) == 4
+
+
+def test_demands_theme_filter():
+    at = app("pages/demands.py")
+    assert count_line(at).startswith("**31 demands**")
+    at.sidebar.selectbox(key="theme").select("death-penalty").run()
+    assert not count_line(at).startswith("**31 demands**")
 
 
 @pytest.mark.parametrize("params,notice", [

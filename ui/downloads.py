@@ -3,6 +3,7 @@ Image bytes are made only when a button is clicked (deferred), by compliance.exp
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from compliance import charts, export
@@ -38,7 +39,17 @@ def chart_downloads(fig, key: str, ds) -> None:
     if not images:
         st.caption("PNG and SVG need Chromium on the server (Debian package `chromium`); HTML and CSV work without it.")
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    st.caption(f"Sources: {', '.join(meta.get('sources', [])) or 'none'} — full citations on *Sources & methodology*.")
+    refs = meta.get("source_refs") or [{"source_id": s, "short": "", "citation": "", "url": ""} for s in meta.get("sources", [])]
+    if not refs:
+        st.caption("Sources: none")
+        return
+    from ui.shared import show_table
+
+    # the codes on the image, each with its full citation and address, one click away
+    with st.expander(f"Sources of this chart ({len(refs)}, most cited first): code, publisher and year, full citation, address"):
+        show_table(pd.DataFrame(refs, columns=["source_id", "short", "citation", "url"]).rename(
+                       columns={"source_id": "code", "short": "publisher and year"}),
+                   width="stretch", column_config={"url": st.column_config.LinkColumn("address")})
 
 
 def table_downloads(df, table: str, filters: str, as_of: str, key: str, notes: list[str]) -> None:
@@ -53,9 +64,19 @@ def table_downloads(df, table: str, filters: str, as_of: str, key: str, notes: l
 
 
 def briefing_pack_button(figures, tables, *, filters: str, as_of: str, citations: list[str], page: str, key: str) -> None:
+    """The page's briefing pack. The page's citations are matched to their codes in the sources table, so the pack's
+    README lists code, full citation and address for every source (the charts' own sources come with the figures)."""
+    from ui.shared import get_dataset
+
+    ds, _ = get_dataset()
+    sources = None
+    if ds is not None:
+        wanted = set(citations)
+        sources = ds.sources.loc[ds.sources["citation"].isin(wanted), ["source_id", "citation", "url"]]
     name = export.file_name(f"briefing-pack-{page}", filters, as_of, "zip")
     st.download_button("Briefing pack (ZIP: charts, data, sources)", type="primary", icon=":material/folder_zip:",
-                       data=lambda: export.briefing_pack(figures, tables, filters=filters, as_of=as_of, citations=citations, page=page),
+                       data=lambda: export.briefing_pack(figures, tables, filters=filters, as_of=as_of, citations=citations,
+                                                         page=page, sources=sources),
                        file_name=name, mime="application/zip", key=f"pack_{key}", on_click="ignore")
 
 

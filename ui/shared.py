@@ -155,7 +155,12 @@ class Filters:
         return "; ".join(parts) or "none (all items)"
 
     def chart_context(self, ds: Dataset, sources, *, use=("cycle", "theme", "state")) -> ChartContext:
-        return ChartContext(filters=self.describe(ds, use=use), as_of=self.as_of.date().isoformat(), sources=list(sources))
+        """The chart's filters, date and sources; with the sources table, so the image names each source by publisher,
+        year and code (most cited first) and the briefing pack lists every code with its full citation."""
+        from compliance.charts import citation_counts
+
+        return ChartContext(filters=self.describe(ds, use=use), as_of=self.as_of.date().isoformat(), sources=list(sources),
+                            catalogue=ds.sources, weights=citation_counts(ds))
 
 
 def theme_labels(ds: Dataset) -> dict[str, str]:
