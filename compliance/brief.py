@@ -55,6 +55,12 @@ def view_link(base_url: str, page: str, params: dict) -> str:
     return f"{base_url.rstrip('/')}/{page}" + (f"?{query}" if query else "")
 
 
+def _context(ds: Dataset, filters: str, when: pd.Timestamp, sources) -> ChartContext:
+    """The chart context the pages build (ui.shared.Filters.chart_context): sources named by publisher and year."""
+    return ChartContext(filters=filters, as_of=when.date().isoformat(), sources=sorted(sources), catalogue=ds.sources,
+                        weights=charts.citation_counts(ds))
+
+
 def _describe(ds: Dataset, cycle, theme, state) -> str:
     labels = dict(zip(ds.themes["theme_slug"], ds.themes["label"]))
     parts = [f"cycle {cycle}" if cycle else None, f"theme: {labels.get(theme, theme)}" if theme else None,
@@ -73,7 +79,7 @@ def overview_brief(ds: Dataset, *, cycle=None, theme=None, state=None, as_of=Non
     years = metrics.cycle_years(ds)
     filters = _describe(ds, cycle, theme, state)
     sources = set(status_sources(ds, when, recs["item_id"])) | {s for v in recs["source_ids"] for s in v.split(";")}
-    ctx = ChartContext(filters=filters, as_of=when.date().isoformat(), sources=sorted(sources))
+    ctx = _context(ds, filters, when, sources)
     by_cycle = metrics.summarize_cycles(recs, [cycle] if cycle else years)
     figs = [charts.build_status_bar_chart(by_cycle, "cycle", "Itemised recommendations by status and UPR cycle", ctx,
                                           labels=metrics.cycle_labels(by_cycle, years))]
@@ -82,7 +88,7 @@ def overview_brief(ds: Dataset, *, cycle=None, theme=None, state=None, as_of=Non
         tally_sources = sorted({s for t in tallies for s in t["source_ids"]})
         sources |= set(tally_sources)
         figs.append(charts.build_tally_chart(tallies, "Published tallies of implementation",
-                                             ChartContext(filters=filters, as_of=when.date().isoformat(), sources=tally_sources)))
+                                             _context(ds, filters, when, tally_sources)))
     figures = [
         ("Recommendations itemised here", str(len(recs))),
         ("With a status", str(len(recs) - counts["not_assessed"])),
@@ -104,7 +110,7 @@ def state_brief(ds: Dataset, iso3: str, *, as_of=None, base_url: str = DEFAULT_B
 
     when = cutoff(as_of)
     p = state_profile(ds, iso3, when)
-    ctx = ChartContext(filters=f"state: {p.name}", as_of=when.date().isoformat(), sources=p.sources)
+    ctx = _context(ds, f"state: {p.name}", when, p.sources)
     years = metrics.cycle_years(ds)
     figs = [charts.build_status_bar_chart(p.by_cycle, "cycle", f"{p.name}'s recommendations to Belarus by status and cycle",
                                           ctx, labels=metrics.cycle_labels(p.by_cycle, years))]
@@ -180,8 +186,10 @@ def render_pdf(ds: Dataset, brief: Brief) -> bytes:
     pdf.ln(1)
 
     for fig in brief.charts:
+        # drawn on a smaller 16:9 canvas than the slide export, so its text reads at A4 width
+        w_px, h_px = 880, round(880 * (fig.layout.height or 720) / (fig.layout.width or 1280))
+        fig = go.Figure(fig).update_layout(width=w_px, height=h_px)
         svg = figure_image(fig, "svg")
-        w_px, h_px = fig.layout.width or 1100, fig.layout.height or 520
         h = width * h_px / w_px
         if pdf.get_y() + h > pdf.h - pdf.b_margin:
             if pdf.page_no() >= MAX_PAGES:

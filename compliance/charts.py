@@ -885,7 +885,7 @@ def build_status_over_time_chart(series: pd.DataFrame, title: str, ctx: ChartCon
     _time_markers(fig, markers)
     fig.update_yaxes(title="Number of items", rangemode="tozero")
     fig.update_xaxes(title="Date (status as of each date)")
-    return finish(fig, title, ctx, legend_title="Status")
+    return finish(fig, title, ctx, legend_title="Status", csv_columns={"series": "status", "x": "date", "y": "items", "text": None})
 
 
 def build_rate_over_time_chart(series: pd.DataFrame, title: str, ctx: ChartContext, *,
@@ -899,11 +899,13 @@ def build_rate_over_time_chart(series: pd.DataFrame, title: str, ctx: ChartConte
                                    ("weighted_score", "Weighted score (partial counts half)", "#0072B2", "dash")):
         fig.add_scatter(x=series["date"], y=series[col], name=name, mode="lines", connectgaps=False,
                         line=dict(color=color, width=2.5, dash=dash, shape="hv"),
-                        customdata=series["assessed"], hovertemplate="%{x|%Y-%m-%d}: %{y:.0%} of %{customdata} assessed<extra></extra>")
+                        customdata=series[["assessed"]].to_numpy(), meta={"csv": ["assessed"]},
+                        hovertemplate="%{x|%Y-%m-%d}: %{y:.0%} of %{customdata[0]} assessed<extra></extra>")
     _time_markers(fig, markers)
     fig.update_yaxes(title="Share of assessed items", tickformat=".0%", range=[0, 1])
     fig.update_xaxes(title="Date")
-    return finish(fig, title, ctx, legend_title="Measure")
+    return finish(fig, title, ctx, legend_title="Measure",
+                  csv_columns={"series": "measure", "x": "date", "y": "share", "text": None})
 
 
 def _time_markers(fig: go.Figure, markers) -> None:

@@ -8,6 +8,7 @@ kept browser lazily, serialise exports with a lock, and cache the bytes per figu
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import html
 import io
@@ -65,6 +66,21 @@ def _ensure_server(browser: str) -> None:
     os.environ.setdefault("BROWSER_PATH", browser)
     kaleido.start_sync_server(n=1, silence_warnings=True)
     _server_running = True
+    # stop the kept browser before the interpreter's own clean-up, which otherwise races Chromium for its temporary
+    # profile folder and prints a traceback at exit
+    atexit.register(_stop_server)
+
+
+def _stop_server() -> None:
+    global _server_running
+    if _server_running:
+        import kaleido
+
+        try:
+            kaleido.stop_sync_server(silence_warnings=True)
+        except Exception:  # noqa: BLE001 - at exit, nothing more can be done
+            pass
+        _server_running = False
 
 
 def _has_geo(fig: go.Figure) -> bool:

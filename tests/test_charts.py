@@ -86,15 +86,35 @@ def pledge_timeline(ds, scored):
     return charts.build_pledge_timeline(p, "Pledges over time", context(ds, ids_of(p)))
 
 
+def over_time_series(ds):
+    return metrics.with_rates(metrics.status_over_time(ds, metrics.period_dates("2010-01-01", AS_OF, "month"),
+                                                        kind="recommendation"))
+
+
+def reviews(ds):
+    return [(r.review_date_start, f"Cycle {int(r.cycle)} review") for r in ds.cycles.itertuples()]
+
+
+def status_over_time_chart(ds, scored):
+    return charts.build_status_over_time_chart(over_time_series(ds), "Status of recommendations over time",
+                                               context(ds, ids_of(scored)), markers=reviews(ds))
+
+
+def rate_over_time_chart(ds, scored):
+    return charts.build_rate_over_time_chart(over_time_series(ds), "Implementation rate over time",
+                                             context(ds, ids_of(scored)), markers=reviews(ds))
+
+
 BUILDERS = [status_chart, response_chart, tally_chart, heatmap, demand_timeline, icc_map, icc_timeline, donor_chart,
-            pledge_timeline]
+            pledge_timeline, status_over_time_chart, rate_over_time_chart]
 
 
 def test_every_builder_is_covered():
     """A new builder in compliance.charts must get a figure here (and so every check below)."""
     builders = {n for n in dir(charts) if n.startswith("build_")}
     assert builders == {"build_status_bar_chart", "build_tally_chart", "build_heatmap", "build_demand_timeline",
-                        "build_icc_map", "build_icc_timeline", "build_donor_chart", "build_pledge_timeline"}
+                        "build_icc_map", "build_icc_timeline", "build_donor_chart", "build_pledge_timeline",
+                        "build_status_over_time_chart", "build_rate_over_time_chart"}
 
 
 @pytest.mark.parametrize("build", BUILDERS, ids=lambda b: b.__name__)
@@ -352,3 +372,30 @@ def test_png_is_16_by_9(build, shipped, scored):
     png = export.figure_image(build(shipped, scored), "png")
     width, height = struct.unpack(">II", png[16:24])
     assert width * 9 == height * 16 and height <= 2000
+
+
+# --- over time ---------------------------------------------------------------------------------------------------
+
+
+def test_the_status_over_time_chart_stacks_every_status_and_marks_every_review(shipped):
+    series = over_time_series(shipped)
+    fig = charts.build_status_over_time_chart(series, "Over time", context(shipped, set()), markers=reviews(shipped))
+    areas = [t for t in fig.data if t.type == "scatter"]
+    assert [t.name for t in areas] == ["Implemented", "Partially implemented", "Unfulfilled", "Not assessed"]
+    assert {t.stackgroup for t in areas} == {"status"}
+    last = {t.name: t.y[-1] for t in areas}
+    counts = metrics.status_counts(metrics.filter_items(scored_items(shipped, AS_OF), kind="recommendation"))
+    assert sum(last.values()) == sum(counts.values())  # the last date is the status as of AS_OF
+    labels = [a.text for a in fig.layout.annotations]
+    assert all(f"Cycle {c} review" in labels for c in (1, 2, 3, 4))
+
+
+def test_the_rate_chart_leaves_gaps_where_nothing_is_assessed(shipped):
+    series = over_time_series(shipped)
+    series.loc[:5, "implementation_rate"] = float("nan")
+    fig = charts.build_rate_over_time_chart(series, "Rate", context(shipped, set()))
+    rate = next(t for t in fig.data if t.name.startswith("Implementation rate"))
+    assert rate.connectgaps is False and all(math.isnan(v) for v in rate.y[:6])
+    assert fig.layout.yaxis.tickformat == ".0%"
+    empty = charts.build_rate_over_time_chart(series.assign(implementation_rate=float("nan")), "Rate", context(shipped, set()))
+    assert not [t for t in empty.data if t.type == "scatter"]
