@@ -38,12 +38,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
-    """A freshly started server: its very first request is the deep link in the first test."""
+def start_server(**env_extra):
+    """A freshly started dashboard server (its first request is whatever the first test opens)."""
     port = free_port()
-    env = {**os.environ}
+    env = {**os.environ, **env_extra}
     env.pop("COMPLIANCE_DATA_DIR", None)
+    if "COMPLIANCE_STORE" not in env_extra:
+        env.pop("COMPLIANCE_STORE", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
@@ -58,12 +59,23 @@ def server():
     else:
         proc.kill()
         raise RuntimeError("streamlit did not start: " + (proc.stdout.read() if proc.stdout else ""))
-    yield url
+    return url, proc
+
+
+def stop_server(proc) -> None:
     proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A freshly started server: its very first request is the deep link in the first test."""
+    url, proc = start_server()
+    yield url
+    stop_server(proc)
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +186,60 @@ def test_briefing_pack_download(server, page):
         page.locator('[data-testid="stDownloadButton"]', has_text="Briefing pack").first.click()
     z = zipfile.ZipFile(io.BytesIO(Path(dl.value.path()).read_bytes()))
     names = z.namelist()
-    assert sum(n.endswith(".png") for n in names) == 3 and sum(n.endswith(".svg") for n in names) == 3
+    charts_drawn = sum(n.endswith(".png") for n in names)
+    assert charts_drawn >= 4 and sum(n.endswith(".svg") for n in names) == charts_drawn
     readme = z.read("README.txt").decode()
     assert "theme: Death penalty" in readme
     assert "United Nations" in readme or "A/HRC/15/16" in readme
+
+
+def test_the_state_page_brief_downloads_as_a_pdf(server, page):
+    from pypdf import PdfReader
+
+    page.goto(f"{server}/state?state=NOR")
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Norway and Belarus")).to_be_visible(timeout=60_000)
+    with page.expect_download(timeout=180_000) as dl:
+        page.locator('[data-testid="stDownloadButton"]', has_text="Brief (PDF)").first.click()
+    assert dl.value.suggested_filename.endswith(".pdf") and "nor" in dl.value.suggested_filename
+    reader = PdfReader(dl.value.path())
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert 1 <= len(reader.pages) <= 2 and "Norway" in text and "state=NOR" in text
+
+
+@pytest.fixture(scope="module")
+def planted_server(tmp_path_factory):
+    """A server on a copy of the data where an imported summary holds a spreadsheet formula."""
+    import shutil
+
+    data = tmp_path_factory.mktemp("planted") / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns(".*", "audit.log"))
+    rec = data / "recommendations.csv"
+    rec.write_text(rec.read_text().replace("Consider acceding to the disability rights convention (CRPD).",
+                                           '"=HYPERLINK(""http://evil.example"",""CRPD"")"', 1))
+    url, proc = start_server(COMPLIANCE_STORE=str(data))
+    yield url
+    stop_server(proc)
+
+
+def test_a_tables_own_csv_download_holds_no_live_formula(planted_server, page):
+    """Streamlit's "Download as CSV" on a table exports cells as they are: what a user can reach that way must be
+    neutralised too (our CSV and XLSX buttons are, and so is this)."""
+    import csv
+
+    # Chromium would open a "save as" dialog (the File System Access API); without it, the table saves as a download
+    page.add_init_script("delete window.showSaveFilePicker")
+    page.goto(f"{planted_server}/recommendations?rec_text=CRPD")
+    wait_idle(page)
+    page.locator('[data-testid="stDataFrame"]').first.hover()
+    with page.expect_download(timeout=60_000) as dl:
+        page.locator('[data-testid="stElementToolbar"] button[aria-label="Download as CSV"]').first.click()
+    rows = list(csv.reader(io.StringIO(Path(dl.value.path()).read_text(encoding="utf-8-sig"))))
+    cells = [c for r in rows[1:] for c in r]
+    assert any("HYPERLINK" in c for c in cells)
+    assert not any(c.startswith(("=", "+", "@")) for c in cells), [c for c in cells if "HYPERLINK" in c]
+    # and our own CSV button
+    with page.expect_download(timeout=60_000) as dl2:
+        page.locator('[data-testid="stDownloadButton"]', has_text="Table (CSV)").first.click()
+    ours = Path(dl2.value.path()).read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in ours and "\n=HYPERLINK" not in ours and ",=HYPERLINK" not in ours
