@@ -67,9 +67,10 @@ def one_state(iso3: str) -> None:
     st.caption(f"As of {as_of}. What {p.name} recommended to Belarus in the UPR and what became of it, the demands "
                f"addressed to {p.name}, its part in Lithuania's ICC referral and its pledges. Choose another state in the "
                "sidebar; the link keeps its code.")
-    cols = st.columns(len(p.key_figures))
-    for col, (label, value) in zip(cols, p.key_figures):
-        col.metric(label, value)
+    figures = p.key_figures
+    for row in (figures[:3], figures[3:]):  # two rows: the labels and values stay whole at any width
+        for col, (label, value) in zip(st.columns(3), row):
+            col.metric(label, value)
     st.caption("**What this view covers.** " + " · ".join(p.coverage_lines))
     c = p.comparison
     if c["states_recommending"] and c["recommendations"]:
