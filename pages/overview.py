@@ -7,7 +7,7 @@ from ui.shared import ensure_routed
 
 ensure_routed()
 
-from compliance import charts, metrics  # noqa: E402
+from compliance import charts, metrics, money  # noqa: E402
 from compliance.models import ICC_POSITION_LABELS, STATUS_LABELS  # noqa: E402
 from ui.downloads import brief_button, briefing_pack_button  # noqa: E402
 from ui.shared import (  # noqa: E402
@@ -100,11 +100,17 @@ st.markdown(f"**Referred:** {referred} · **Joined:** {joined} · **Publicly sup
             f"**The Court's latest step:** {step}")
 
 st.subheader("Funding pledges")
-totals = metrics.pledge_totals(metrics.pledges(ds, flt.as_of))
+made = metrics.pledges(ds, flt.as_of)
+totals = metrics.pledge_totals(made)
 with_amount = totals[totals["currency"].notna()]
-st.markdown(" · ".join(f"**{row.amount:,.0f} {row.currency}** ({row.pledges} pledges)" for row in with_amount.itertuples()) or "none")
-st.caption("Sums of new pledges in their original currency (never converted without a cited rate; running totals "
-           f"such as the EU's cumulative figures are not added). {int(totals['without_amount'].sum())} pledge(s) without a stated amount are listed on the pledges page.")
+converted = money.convert_pledges(made[made["kind"] == "pledge"], ds.exchange_rates)
+in_eur = converted["amount_eur"].sum(min_count=1)
+left_out = int(converted["amount_eur"].isna().sum())
+st.markdown(("**EUR {:,.0f}** in new pledges converted at each pledge's year's rate · ".format(in_eur) if pd.notna(in_eur) else "")
+            + (" · ".join(f"{row.amount:,.0f} {row.currency} ({row.pledges} pledges)" for row in with_amount.itertuples()) or "none"))
+st.caption(f"Sums of new pledges made by {as_of}, in euro and per original currency; {left_out} pledge(s) could not be "
+           "converted (no amount, or no cited rate for their year) and are listed on the pledges page with the reason. "
+           "Running totals such as the EU's cumulative figures are never added.")
 
 briefing_pack_button(
     [fig_status, fig_tally],
