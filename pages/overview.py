@@ -58,7 +58,7 @@ for col, (_, c) in zip(cols, coverage.iterrows()):
         if not tallies:
             st.caption("No published tally found for this cycle.")
 
-show_coverage(ds, recs, flt)
+show_coverage(ds, flt)
 years = metrics.cycle_years(ds)
 selection = metrics.summarize_cycles(recs, [flt.cycle] if flt.cycle else years)
 counts = metrics.status_counts(recs)

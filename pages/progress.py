@@ -41,7 +41,7 @@ st.caption("Status as it stood at each month's end, from the first review to the
            "the day it exists (a recommendation from its cycle's review, a demand from its date). Theme and state "
            "filters apply" + (", and the cycle filter to the charts over time." if kind == "recommendation" else "."))
 recs = metrics.filter_items(scored, kind="recommendation", theme=flt.theme, state=flt.state)
-show_coverage(ds, recs, flt)
+show_coverage(ds, flt, use_cycle=False)
 
 sources = set(get_status_sources(ds, flt.as_of, **{k: v for k, v in over_time_filters.items() if v})) | set(
     ds.cycles["source_ids"].str.split(";").explode())

@@ -12,6 +12,7 @@ from compliance.models import RESPONSE_LABELS, RESPONSES, STATUS_LABELS, STATUSE
 from compliance.scoring import evidence_timeline, status_history, status_sources  # noqa: E402
 from ui.downloads import table_downloads  # noqa: E402
 from ui.shared import (  # noqa: E402
+    cached_view,
     current_filters,
     get_scored,
     require_dataset,
@@ -22,6 +23,7 @@ from ui.shared import (  # noqa: E402
     state_name,
     url_text_input,
 )
+from compliance.export import neutralise_frame  # noqa: E402
 
 ds = require_dataset()
 flt = current_filters()
@@ -41,28 +43,36 @@ with c3:
     text = url_text_input("Search text, paragraph, id or recommending state", "rec_text",
                           placeholder="e.g. moratorium, 98.16, Norway")
 
-rows = metrics.filter_items(scored, kind="recommendation", cycle=flt.cycle, theme=flt.theme, state=flt.state,
-                            response=response, status=status, text=text or None)
+view_filters = dict(cycle=flt.cycle, theme=flt.theme, state=flt.state, response=response, status=status, text=text or None)
+
+
+def build_view(ds, scored):
+    """The filtered recommendations and the table shown (made safe for spreadsheets), built once per filters."""
+    rows = metrics.filter_items(scored, kind="recommendation", **view_filters)
+    searches = metrics.latest_searches(ds, flt.as_of)
+    table = pd.DataFrame({
+        "id": rows["item_id"],
+        "status": rows["status"].map(STATUS_LABELS),
+        "summary": rows["summary"],
+        "recommending states": rows["states_names"],
+        "response": rows["response"].map(RESPONSE_LABELS),
+        "cycle": rows["cycle"],
+        "paragraph": rows["paragraph"].fillna("not known"),
+        "basis": metrics.basis_text(rows, searches),
+        "themes": rows["themes_text"],
+    })
+    return rows, table, neutralise_frame(table)
+
+
+rows, table, safe_table = cached_view(ds, flt.as_of, "recommendations", view_filters, build_view)
 counts = metrics.status_counts(rows)
 st.markdown(f"**{len(rows)} recommendations** · " + " · ".join(f"{STATUS_LABELS[s]}: {counts[s]}" for s in STATUSES))
 if flt.state:
     st.info(f"Showing what **{state_name(flt.state)}** recommended to Belarus and what became of it.")
-show_coverage(ds, metrics.filter_items(scored, kind="recommendation", cycle=flt.cycle, theme=flt.theme, state=flt.state), flt)
+show_coverage(ds, flt)
 
-searches = metrics.latest_searches(ds, flt.as_of)
-table = pd.DataFrame({
-    "id": rows["item_id"],
-    "status": rows["status"].map(STATUS_LABELS),
-    "summary": rows["summary"],
-    "recommending states": rows["states_names"],
-    "response": rows["response"].map(RESPONSE_LABELS),
-    "cycle": rows["cycle"],
-    "paragraph": rows["paragraph"].fillna("not known"),
-    "basis": metrics.basis_text(rows, searches),
-    "themes": rows["themes_text"],
-})
 st.caption("Select a row to see the evidence and the sources behind its status.")
-event = show_table(table, width="stretch", on_select="rerun", selection_mode="single-row", key="rec_table",
+event = show_table(safe_table, neutralised=True, width="stretch", on_select="rerun", selection_mode="single-row", key="rec_table",
                    height=min(35 * (len(table) + 1) + 3, 640),
                    column_config={"id": st.column_config.TextColumn(width="small", pinned=True),
                                   "status": st.column_config.TextColumn(width="small", pinned=True),

@@ -118,6 +118,21 @@ def get_status_sources(ds: Dataset, as_of: pd.Timestamp, **filters) -> list[str]
         return status_sources(ds, as_of, filter_items(scored_items(ds, as_of), **filters)["item_id"])
 
 
+@st.cache_resource(max_entries=32)
+def _view(spec: str, version: str, as_of: str, name: str, filters: tuple, _build):
+    return _build(_load(spec, version), _scored(spec, version, as_of))
+
+
+def cached_view(ds: Dataset, as_of: pd.Timestamp, name: str, filters: dict, build):
+    """What a page derives from the scored items for one set of filters (its table, counts, coverage), built once per
+    data version, date and filters: a rerun that changes nothing else (a click on a row, a download) costs nothing.
+    `build(ds, scored)` must depend only on those."""
+    try:
+        return _view(*_key(ds), as_of.date().isoformat(), name, tuple(sorted(filters.items())), build)
+    except DataValidationError:  # serving the last good data: build directly
+        return build(ds, scored_items(ds, as_of))
+
+
 def require_dataset() -> Dataset:
     """The dataset for a page; stops the page with a clear message if there has never been valid data."""
     ds, error = get_dataset()
@@ -318,13 +333,19 @@ def selection_name(ds: Dataset, flt: Filters) -> str | None:
     return ", ".join(p for p in parts if p) or None
 
 
-def show_coverage(ds: Dataset, filtered_recs: pd.DataFrame, flt: Filters) -> None:
-    """Per cycle, what the filtered view holds and what it does not (received, itemised here, with a status), so a
-    filter never silently hides a cycle."""
-    from compliance.metrics import coverage_by_cycle, coverage_lines
+def show_coverage(ds: Dataset, flt: Filters, *, use_cycle: bool = True) -> None:
+    """Per cycle, what the view's recommendations hold and what they do not (received, itemised here, with a status)
+    for the sidebar's filters, so a filter never silently hides a cycle."""
+    from compliance.metrics import coverage_by_cycle, coverage_lines, filter_items
 
-    cov = coverage_by_cycle(ds, filtered_recs, flt.as_of)
-    lines = coverage_lines(cov, selection_name(ds, flt), flt.as_of)
+    filters = {"cycle": flt.cycle if use_cycle else None, "theme": flt.theme, "state": flt.state}
+    who = selection_name(ds, flt)
+
+    def build(ds, scored):
+        recs = filter_items(scored, kind="recommendation", **filters)
+        return coverage_lines(coverage_by_cycle(ds, recs, flt.as_of), who, flt.as_of)
+
+    lines = cached_view(ds, flt.as_of, "coverage", filters, build)
     st.caption("**What this view covers.** " + " · ".join(lines))
 
 
@@ -343,11 +364,12 @@ def show_chart(fig, key: str, ds: Dataset) -> None:
     chart_downloads(fig, key, ds)
 
 
-def show_table(df: pd.DataFrame, **kwargs):
+def show_table(df: pd.DataFrame, *, neutralised: bool = False, **kwargs):
     """st.dataframe with every formula-like cell (=, +, -, @ ...) neutralised, so the table's own "Download as
-    CSV" is as safe in a spreadsheet as our CSV/XLSX buttons. Every public table goes through here."""
+    CSV" is as safe in a spreadsheet as our CSV/XLSX buttons. Every public table goes through here (a frame that
+    `neutralise_frame` already made safe, e.g. a cached one, says so with neutralised=True)."""
     kwargs.setdefault("hide_index", True)
-    return st.dataframe(neutralise_frame(df), **kwargs)
+    return st.dataframe(df if neutralised else neutralise_frame(df), **kwargs)
 
 
 def sources_expander(ds: Dataset, source_ids, label: str = "Sources for this page") -> None:
