@@ -33,8 +33,6 @@ from .store import (
     StoreError,
     _cells,
     _crash_point,
-    _current_dataset,
-    _new_commit_id,
     sha,
 )
 
@@ -169,12 +167,11 @@ class PostgresStore(Store):
             with conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
                 current_contents = self._copy_out(conn)
-                current = _current_dataset(self, current_contents, allow_invalid_current)
-                new, ds = self._validated_change(current_contents, plan(current))
+                current, new, ds, entry = self._plan_change(current_contents, plan, editor=editor, summary=summary,
+                                                            allow_invalid_current=allow_invalid_current)
                 if not new:
                     return CommitResult(dataset=current)
-                commit_id = _new_commit_id()
-                entry = self._audit_entry(commit_id, editor, summary, current_contents, new)
+                commit_id = entry["commit_id"]
                 for i, (name, content) in enumerate(sorted(new.items())):
                     self._write_table(conn, table_spec(name), current_contents.get(name), content)
                     if i == 0:

@@ -252,6 +252,17 @@ class Store:
             out[name] = content
         return out
 
+    def _plan_change(self, current_contents: dict[str, bytes | None], plan: Plan, *, editor: str, summary: str,
+                     allow_invalid_current: bool) -> tuple[Dataset | None, dict[str, bytes], Dataset | None, dict]:
+        """The heart of every store's transaction, called with the writers' lock held: the current data as read
+        inside it, the plan made from that, the changed tables validated whole, and the audit entry (empty when the
+        plan changes nothing). Returns (current, new tables, new dataset, audit entry)."""
+        current = _current_dataset(self, current_contents, allow_invalid_current)
+        new, ds = self._validated_change(current_contents, plan(current))
+        if not new:
+            return current, {}, None, {}
+        return current, new, ds, self._audit_entry(_new_commit_id(), editor, summary, current_contents, new)
+
     def _validated_change(self, current_contents: dict[str, bytes | None], changes: Changes | None
                           ) -> tuple[dict[str, bytes], Dataset | None]:
         """The changed tables' new bytes (identical ones dropped) and the validated would-be dataset."""
@@ -401,15 +412,13 @@ class CsvFolderStore(Store):
         with self._lock:
             self.recover()
             current_contents = self._read_files()
-            current = _current_dataset(self, current_contents, allow_invalid_current)
-            new, ds = self._validated_change(current_contents, plan(current))
+            current, new, ds, entry = self._plan_change(current_contents, plan, editor=editor, summary=summary,
+                                                        allow_invalid_current=allow_invalid_current)
             if not new:
                 return CommitResult(dataset=current)
-            commit_id = _new_commit_id()
-            entry = self._audit_entry(commit_id, editor, summary, current_contents, new)
-            self._write(commit_id, current_contents, new, entry)
+            self._write(entry["commit_id"], current_contents, new, entry)
             ds.version = self.version()
-            return CommitResult(commit_id, sorted(new), entry, ds)
+            return CommitResult(entry["commit_id"], sorted(new), entry, ds)
 
     def _write(self, commit_id: str, current: dict[str, bytes | None], new: dict[str, bytes], entry: dict) -> None:
         backups = self.root / BACKUPS
