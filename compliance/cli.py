@@ -25,7 +25,6 @@ import sys
 import time
 from datetime import date
 
-import pandas as pd
 from filelock import Timeout as LockTimeout
 
 from . import metrics, money

@@ -118,14 +118,6 @@ class Dataset:
         return max(stamps) if stamps else None
 
 
-def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
-    """The data folder: the argument, else $COMPLIANCE_DATA_DIR, else the bundled data/."""
-    if data_dir:
-        return Path(data_dir)
-    env = os.environ.get(DATA_DIR_ENV)
-    return Path(env) if env else DEFAULT_DATA_DIR
-
-
 @lru_cache(maxsize=1)
 def valid_iso3() -> frozenset[str]:
     return frozenset(c.alpha_3 for c in pycountry.countries)

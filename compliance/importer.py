@@ -842,12 +842,6 @@ class MergePlan:
                 out[name] = df.astype(object).where(df.notna(), None)
         return out
 
-    def tables(self) -> dict[str, bytes]:
-        """The files to commit (compliance.store.commit) to apply this import: CSV bytes of each changed table."""
-        from .store import frame_to_csv
-
-        return {name: frame_to_csv(df, name) for name, df in self.changes().items()}
-
 
 def _state_label(code: str) -> str:
     import pycountry

@@ -16,7 +16,7 @@ import pandas as pd
 from .data import Dataset
 from .models import ICC_STATE_POSITIONS, STATUSES
 from .data import isin
-from .scoring import scored_items, status_changes
+from .scoring import status_changes
 from .timeline import KNOWN_FROM, cutoff, existing
 
 DIMENSIONS = ("cycle", "theme", "state", "response", "addressee", "issuer", "kind", "recurrence_id")

@@ -607,8 +607,3 @@ def apply_upload(store: Store, name: str, upload: pd.DataFrame, *, editor: str, 
 
     result = store.apply(plan, editor=editor, summary=summary)
     return counts, result
-
-
-def commit(root, tables: Mapping[str, bytes], *, editor: str, summary: str) -> CommitResult:
-    """Write whole tables to the store at `root` (used by scripts that rebuild a file from its sources)."""
-    return open_store(root).apply(lambda current: tables, editor=editor, summary=summary)

@@ -17,7 +17,7 @@ from filelock import Timeout as LockTimeout  # noqa: E402
 
 from compliance import importer  # noqa: E402
 from compliance.data import DataValidationError  # noqa: E402
-from compliance.importer import MAP_FIELDS, REQUIRED_MAP_FIELDS, AssessmentOptions, ImportFormatError, ImportRefused  # noqa: E402
+from compliance.importer import MAP_FIELDS, REQUIRED_MAP_FIELDS, AssessmentOptions, ImportFormatError  # noqa: E402
 from compliance.models import STATUSES  # noqa: E402
 from compliance.store import MAX_UPLOAD_BYTES, StoreError, add_observation, apply_upload, merge_upload  # noqa: E402
 from ui.auth import Throttle, passphrase_matches  # noqa: E402

@@ -8,7 +8,6 @@ from ui.shared import ensure_routed
 ensure_routed()
 
 from compliance import methodology, metrics  # noqa: E402
-from compliance.data import DataValidationError  # noqa: E402
 from ui.shared import current_filters, get_dataset, get_scored, require_dataset, show_table  # noqa: E402
 
 ds = require_dataset()

@@ -8,7 +8,7 @@ from ui.shared import ensure_routed
 ensure_routed()
 
 from compliance import charts, metrics, money  # noqa: E402
-from compliance.models import ICC_POSITION_LABELS, STATUS_LABELS  # noqa: E402
+from compliance.models import STATUS_LABELS  # noqa: E402
 from ui.downloads import brief_button, briefing_pack_button  # noqa: E402
 from ui.shared import (  # noqa: E402
     current_filters,

@@ -13,7 +13,7 @@ import pytest
 from compliance.cli import main
 from compliance.countries import split_states, to_iso3
 from compliance.data import load_dataset
-from compliance.importer import ImportFormatError, plan_import, session_to_cycle, text_key
+from compliance.importer import plan_import, session_to_cycle, text_key
 from conftest import ROOT
 
 FIX = ROOT / "tests" / "fixtures"
