@@ -512,3 +512,23 @@ def test_a_search_text_comes_back_from_the_link_and_an_over_long_one_is_dropped(
     at = app("pages/recommendations.py", rec_text="x" * 5000)
     assert at.text_input(key="rec_text").value == "" and shown_count(at) == expected_count("recommendation")
     assert any("is too long" in w.value for w in at.sidebar.warning)
+
+
+def chart_categories(at: AppTest, index: int = 0) -> list[str]:
+    import json
+
+    fig = json.loads(at.get("plotly_chart")[index].proto.spec)
+    return [str(x) for trace in fig["data"][:1] for x in trace.get("x", [])]
+
+
+@pytest.mark.parametrize("page,params", [("pages/overview.py", {"state": "LTU"}),
+                                         ("pages/progress.py", {"theme": "death-penalty"})])
+def test_a_cycle_with_nothing_itemised_stays_on_the_cycle_chart(page, params):
+    at = app(page, **params)
+    no_errors(at)
+    charts = [json_fig for json_fig in at.get("plotly_chart")]
+    by_cycle = next(i for i, c in enumerate(charts) if "by status and UPR cycle" in c.proto.spec
+                    or "recommendations by cycle" in c.proto.spec)
+    cats = chart_categories(at, by_cycle)
+    assert len(cats) == 4, cats
+    assert any("not itemised" in c for c in cats)
