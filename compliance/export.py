@@ -24,6 +24,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
+from . import methodology
 from .charts import DASHBOARD_NAME, figure_data, is_empty, plotly_config_base, topojson_url
 
 BROWSER_ENV = "COMPLIANCE_BROWSER"
@@ -293,10 +294,9 @@ def briefing_pack(
             f"Status as of: {as_of}",
             f"Made on: {date.today().isoformat()}",
             "",
-            "Status rules: an item is implemented, partial, unfulfilled or not assessed. Evidence scores are the",
-            "weighted share of criteria met (partly = half); a named assessor's judgement stands over the evidence.",
-            "Not assessed is never counted as unfulfilled. Amounts keep their original currency; euro figures are",
-            "converted at the yearly average rate of each pledge's year, with the rate's source.",
+            "How a status is decided (the same text as the Sources & methodology page):",
+            *[f"  {line}" for line in methodology.plain_text(width=100)],
+            "",
             "" if images else "No browser was available, so charts are included as data (CSV) only.",
             "Files:",
             *[f"  {n}" for n in names],

@@ -1,18 +1,12 @@
-"""Status of every item at a date, from criteria, dated observations and explicit assessments.
+"""Status of every item at a date, from criteria, dated observations and explicit assessments; and each item's
+status changes over time, computed once.
 
-The rules (also stated on the methodology page):
-
-1. An item's evidence score at a date is the weighted share of its criteria met, using the latest observation
-   of each criterion up to that date. `partly` counts half, because the source shows some but not all of what
-   the criterion asks. A criterion with no observation yet counts as not met: we never credit what nobody
-   has shown.
-2. Score 1 -> implemented; between 0 and 1 -> partial; 0 -> unfulfilled; no observation of any criterion ->
-   not_assessed (never counted as unfulfilled).
-3. The latest assessment by a named assessor up to that date stands over the evidence score. Both are kept;
-   where the evidence gives a different status the item is flagged as a disagreement.
-4. Every status carries its basis (`assessment`, `evidence` or `none`) and the sources behind it.
-
-Everything here is vectorised pandas so that 100,000 items score in well under a second.
+The rules in plain words are written once, in compliance/methodology.py (the methodology page, the briefing packs
+and the PDF brief show that text); this module implements them: the evidence score is the weighted share of criteria
+met using the latest observation of each criterion up to the date (`partly` = half, an unobserved criterion = not
+met); 1 is implemented, 0 unfulfilled, between partial, nothing observed not_assessed; the latest assessment by a
+named assessor stands over the evidence, both kept and disagreements flagged; every status carries its basis and
+sources. Everything here is vectorised pandas so that 100,000 items score in well under a second.
 """
 
 from __future__ import annotations

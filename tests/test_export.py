@@ -199,3 +199,14 @@ def test_pack_readme_lists_every_code_with_citation_and_address():
     csv_text = zipfile.ZipFile(io.BytesIO(pack)).read(next(n for n in zipfile.ZipFile(io.BytesIO(pack)).namelist()
                                                              if n.startswith("data/belarus"))).decode("utf-8-sig")
     assert "S01 = Right-Docs 2010" in csv_text  # the chart's CSV names its codes too
+
+
+def test_the_pack_readme_carries_the_method_written_once():
+    from compliance import methodology
+
+    z = zipfile.ZipFile(io.BytesIO(export.briefing_pack([], {}, filters="none", as_of="2026-01-01", citations=[],
+                                                        page="test", images=False)))
+    readme = z.read("README.txt").decode()
+    for line in methodology.plain_text(width=100):
+        assert line in readme
+    assert "never counted as unfulfilled" in readme and "Nothing appears before its own date" in readme
