@@ -1,8 +1,8 @@
 """Status of every item at a date, from criteria, dated observations and explicit assessments; and each item's
 status changes over time, computed once.
 
-The rules in plain words are written once, in compliance/methodology.py (the methodology page, the briefing packs
-and the PDF brief show that text); this module implements them: the evidence score is the weighted share of criteria
+The rules in plain words are written once, in compliance/methodology.py (the methodology page and the briefing
+packs show that text); this module implements them: the evidence score is the weighted share of criteria
 met using the latest observation of each criterion up to the date (`partly` = half, an unobserved criterion = not
 met); 1 is implemented, 0 unfulfilled, between partial, nothing observed not_assessed; the latest assessment by a
 named assessor stands over the evidence, both kept and disagreements flagged; every status carries its basis and
