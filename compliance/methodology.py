@@ -1,5 +1,5 @@
-"""The method in plain words, written once: the methodology page shows it, every briefing pack's README and brief
-carry it, the project README points to it, and the scoring and timeline modules implement it."""
+"""The method in plain words, written once: the methodology page shows it, every briefing pack's README carries
+it, the project README points to it, and the scoring and timeline modules implement it."""
 
 from __future__ import annotations
 
