@@ -97,3 +97,17 @@ def test_recurrence_table():
     t = metrics.recurrence_table(df, rec).iloc[0]
     assert t["ask"] == "Moratorium" and t["asked in cycles"] == "1 (2010), 2 (2015)" and t["demands"] == 1
     assert t["cycle 1"] == "2× unfulfilled" and t["cycle 2"] == "1× partially implemented" and t["cycle 3"] == "–"
+
+
+def test_a_cycle_without_a_review_date_says_so():
+    """A cycle not yet reviewed whose date is not given says 'review date unknown' (it said 'review nan')."""
+    from compliance.data import dataset_from_tables
+    from compliance.scoring import scored_items
+    from factory import base_tables, csv_bytes, row
+
+    t = base_tables()
+    t["cycles.csv"].append(row("cycles.csv", review_date=""))  # known from its source (2020), date not given
+    undated = dataset_from_tables(csv_bytes(t))
+    cov = metrics.coverage_by_cycle(undated, scored_items(undated, "2019-01-01"), "2019-01-01")
+    assert metrics.coverage_lines(cov, as_of="2019-01-01")[-1] == (
+        "Cycle 5 (2030): not yet reviewed as of 2019-01-01 (review date unknown)")
