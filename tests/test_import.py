@@ -81,6 +81,7 @@ def test_dry_run_json_keys_and_nothing_written(capsys, data):
     assert {p.name: p.read_bytes() for p in data.glob("*.csv")} == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fixture,expected_states,expected_response", [
     ("uprinfo_cr_cp1252.csv", {"CZE", "KOR"}, {"supported", "noted"}),
     ("uprinfo_macroman.csv", {"FRA"}, {"supported"}),
@@ -110,6 +111,7 @@ def test_messy_files_import_and_reimport_changes_nothing(capsys, data, fixture, 
     assert {p.name: p.read_bytes() for p in data.glob("*.csv")} == snapshot
 
 
+@pytest.mark.slow
 def test_newer_export_updates_and_reports(capsys, data, tmp_path):
     newer = pd.read_csv(FIX / "uprinfo_export_belarus_session8.csv", dtype=str, keep_default_na=False)
     idx = newer.index[(newer["From"] == "Brazil") & newer["Text"].str.startswith("Ratify the Second Optional")][0]
@@ -128,6 +130,7 @@ def test_newer_export_updates_and_reports(capsys, data, tmp_path):
     assert any("recommendation_states.csv" in line and '"rows_changed": 1' in line for line in log)
 
 
+@pytest.mark.slow
 def test_uhri_xlsx(capsys, data):
     code, out, _ = run_import(capsys, data, FIX / "uhri_export.xlsx", "--json")
     report = json.loads(out)
@@ -154,6 +157,7 @@ def test_errors_name_the_row_and_import_nothing(capsys, data):
     assert {p.name: p.read_bytes() for p in data.glob("*.csv")} == before
 
 
+@pytest.mark.slow
 def test_skip_invalid_imports_the_valid_rows_and_says_which_were_left_out(capsys, data):
     code, out, _ = run_import(capsys, data, FIX / "uprinfo_errors.csv", "--skip-invalid")
     assert code == 0
@@ -177,6 +181,7 @@ def test_format_mismatch(capsys, data):
     assert code == 2 and "is not a uprinfo export" in err
 
 
+@pytest.mark.slow
 def test_large_export_imports_in_seconds(data, tmp_path):
     """Tens of thousands of rows for many states under review (timing is printed, not asserted)."""
     base = pd.read_csv(FIX / "uprinfo_export_belarus_session8.csv", dtype=str, keep_default_na=False)

@@ -81,6 +81,7 @@ def test_real_matrix_about_another_state_is_refused_and_writes_nothing(capsys, d
 # --- matrix layouts (fixtures built with python-docx) ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_matrix_fourth_cycle_layout(capsys, data):
     code, r = run_json(capsys, data, FIX / "matrix_cycle4.docx")
     assert code == 0 and r["errors"] == [] and r["applied"]
@@ -122,6 +123,7 @@ def test_theme_cell_codes_and_sections():
     assert theme_labels("- Migrants\nSDGs:\n- 16") == ["Migrants"]
 
 
+@pytest.mark.slow
 def test_matrix_older_layout_with_assessments(capsys, data):
     # without --assessor: the recommendations import and the report says how to take the assessments too
     code, r = run_json(capsys, data, FIX / "matrix_cycle2_assessed.docx", "--dry-run")
@@ -172,6 +174,7 @@ def test_assessment_options_are_checked(capsys, data, args, message):
     assert code == 2 and message in err and err.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_matrix_errors_by_row_and_field(capsys, data):
     before = snapshot(data)
     code, r = run_json(capsys, data, FIX / "matrix_errors.docx")
@@ -187,6 +190,7 @@ def test_matrix_errors_by_row_and_field(capsys, data):
     assert set(load_dataset(data).recommendations["recommendation_id"]) >= {"C4-150.24"}
 
 
+@pytest.mark.slow
 def test_matrix_without_header_needs_cycle(capsys, data):
     code, r = run_json(capsys, data, FIX / "matrix_no_header.docx", "--dry-run")
     assert code == 1 and any("--cycle" in e["message"] for e in r["errors"])
@@ -198,6 +202,7 @@ def test_matrix_without_header_needs_cycle(capsys, data):
 # --- UHRI as it really comes ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_real_style_uhri_export_with_bullets_in_every_cell(capsys, data):
     code, r = run_json(capsys, data, FIX / "uhri_real_style.xlsx")
     assert code == 0 and r["format"] == "uhri" and r["errors"] == []
@@ -226,6 +231,7 @@ def test_unknown_header_says_to_map(capsys, data):
     assert code == 2 and "unrecognised header" in err and "--map text=COLUMN" in err and "--map-file" in err
 
 
+@pytest.mark.slow
 def test_mapped_csv_imports(capsys, data):
     code, r = run_json(capsys, data, FIX / "coalition_sheet.csv", "--map", MAP)
     assert code == 0 and r["format"] == "mapped" and r["errors"] == [] and r["applied"]
@@ -239,6 +245,7 @@ def test_mapped_csv_imports(capsys, data):
     assert again["added_state_rows"] == 0 and again["unchanged"] == 4
 
 
+@pytest.mark.slow
 def test_mapped_csv_with_assessments(capsys, data):
     code, r = run_json(capsys, data, FIX / "coalition_sheet.csv", "--map-file", FIX / "coalition_sheet.map.toml",
                        "--assessor", "Test coalition", "--assessed-on", "2024", "--source", "S06")
@@ -287,6 +294,7 @@ def test_file_about_another_state_can_be_checked_but_not_applied(capsys, data):
         plan.changes()
 
 
+@pytest.mark.slow
 def test_changes_are_the_changed_tables_as_written(data):
     ds = load_dataset(data)
     before = snapshot(data)
@@ -392,6 +400,7 @@ def test_junk_xlsx_says_what_is_wrong(capsys, data, tmp_path):
     assert code == 2 and "is damaged" in err
 
 
+@pytest.mark.slow
 def test_duplicated_rows_are_reported_against_the_input_rows(capsys, data, tmp_path):
     rows = _rows(3)
     f = tmp_path / "dup.csv"
