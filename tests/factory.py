@@ -144,3 +144,29 @@ def obs(oid: str, criterion: str, when: str, met: str) -> dict:
 def assessment(aid: str, item: str, when: str, status: str) -> dict:
     return {"assessment_id": aid, "item_id": item, "assessor": "Test coalition", "assessed_date": when, "status": status,
             "rationale": "because", "source_ids": SRC}
+
+
+def csv_text(rows: list[dict], columns=None) -> bytes:
+    """Rows as the bytes of a CSV file (a header of every key, in order of appearance): a file to import."""
+    fh = io.StringIO()
+    columns = columns or list(dict.fromkeys(k for r in rows for k in r))
+    w = csv.DictWriter(fh, fieldnames=columns, restval="", lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return fh.getvalue().encode("utf-8")
+
+
+def import_target():
+    """The base dataset to import into (Belarus; C1-98.16 recommended by Brazil and Lithuania, noted; C3-GBR-1 by the
+    United Kingdom), with UPR Info issues and UHRI keywords mapped to its two themes and cycle 1's report symbol."""
+    from compliance.data import dataset_from_tables
+
+    t = base_tables()
+    t["cycles.csv"][0]["report_symbol"] = "A/HRC/15/16"
+    t["theme_map_uprinfo.csv"] = [{"uprinfo_issue": "Death penalty", "theme_slug": "death-penalty"},
+                                  {"uprinfo_issue": "Detention", "theme_slug": "political-prisoners"},
+                                  {"uprinfo_issue": "Women's rights", "theme_slug": ""}]
+    t["theme_map_uhri.csv"] = [{"keyword": "death penalty", "theme_slug": "death-penalty"},
+                               {"keyword": "detention", "theme_slug": "political-prisoners"}]
+    t["assessments.csv"] = [assessment("A007", "C3-GBR-1", "2024", "unfulfilled")]
+    return dataset_from_tables(csv_bytes(t))

@@ -439,3 +439,18 @@ def test_read_frame_is_not_shifted_by_short_rows(data, tmp_path):
     plan = plan_import(load_dataset(data), f.read_bytes(), name="short.csv")
     assert [e["row"] for e in plan.report.errors] == [2]  # the short row, and only it
     assert isinstance(pd.DataFrame(plan.report.errors), pd.DataFrame)
+
+
+def test_a_repeated_row_still_adds_the_states_it_alone_names(data):
+    """Row 2 repeats row 1's Brazil and adds Lithuania: Brazil is counted once, Lithuania is kept (it was dropped)."""
+    from factory import csv_text
+
+    row = {"Text": "116.2 Declare a moratorium", "UPR Reccomending States": "- Brazil", "UPR Position": "- Noted",
+           "UPR Session": "- 8th Session"}
+    raw = csv_text([row, {**row, "UPR Reccomending States": "- Lithuania\n- Brazil"}])
+    plan = plan_import(load_dataset(data), raw, name="u.csv")
+    assert plan.report.warnings == [{"row": 2, "field": None,
+                                     "message": "repeats row 1 (paragraph 116.2, same recommending state): counted once"}]
+    assert (plan.report.states, plan.report.added_state_rows) == (2, 2)
+    added = plan.changes()["recommendation_states.csv"].iloc[-2:]
+    assert added[["recommendation_id", "state_iso3"]].to_numpy().tolist() == [["C1-116.2", "BRA"], ["C1-116.2", "LTU"]]
