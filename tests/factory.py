@@ -158,15 +158,17 @@ def csv_text(rows: list[dict], columns=None) -> bytes:
 
 def import_target():
     """The base dataset to import into (Belarus; C1-98.16 recommended by Brazil and Lithuania, noted; C3-GBR-1 by the
-    United Kingdom), with UPR Info issues and UHRI keywords mapped to its two themes and cycle 1's report symbol."""
+    United Kingdom, its fingerprint kept), with UPR Info issues and UHRI keywords mapped to its two themes and cycle 1's report symbol."""
     from compliance.data import dataset_from_tables
+    from compliance.importer import text_key
 
     t = base_tables()
     t["cycles.csv"][0]["report_symbol"] = "A/HRC/15/16"
+    t["recommendation_states.csv"][2]["text_key"] = text_key("Release detainees")  # imported before, by its text
     t["theme_map_uprinfo.csv"] = [{"uprinfo_issue": "Death penalty", "theme_slug": "death-penalty"},
                                   {"uprinfo_issue": "Detention", "theme_slug": "political-prisoners"},
                                   {"uprinfo_issue": "Women's rights", "theme_slug": ""}]
     t["theme_map_uhri.csv"] = [{"keyword": "death penalty", "theme_slug": "death-penalty"},
                                {"keyword": "detention", "theme_slug": "political-prisoners"}]
-    t["assessments.csv"] = [assessment("A007", "C3-GBR-1", "2024", "unfulfilled")]
+    t["assessments.csv"] = [dict(assessment("A007", "C3-GBR-1", "2024", "unfulfilled"), rationale="Not implemented")]
     return dataset_from_tables(csv_bytes(t))
