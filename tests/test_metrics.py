@@ -411,6 +411,7 @@ def test_icc_calls_and_court_steps(ds):
     ({"donor_iso3": "SWE", "kinds": ["pledge"], "as_of": "2022-12-31"}, ["P3"]),
 ])
 def test_pledges_by_date_kind_purpose_and_donor(ds, options, expected):
+    options = dict(options)
     as_of = options.pop("as_of", "2026-01-01")
     assert metrics.pledges(ds, as_of, **options)["pledge_id"].tolist() == expected
 
