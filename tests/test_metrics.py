@@ -185,6 +185,10 @@ def filterable():
     ({"addressee": "un"}, ["X3"]),
     ({"theme": "a", "state": "LTU"}, ["X1"]),  # every filter at once
     ({"theme": "a", "cycle": 1, "status": "partial"}, []),
+    ({"cycle": [1, 3], "response": "noted"}, []),
+    ({"theme": "b", "kind": "recommendation"}, ["X1", "X2"]),
+    ({"state": "NOR", "addressee": "un"}, []),
+    ({"kind": "demand", "text": "release"}, []),
     # the search looks at the text, the id, the issuer, the paragraph and the states by name and code
     ({"text": "DEATH"}, ["X0"]),
     ({"text": "x2"}, ["X2"]),
@@ -194,6 +198,7 @@ def filterable():
     ({"text": "pol"}, ["X3"]),
     ({"text": "1.6"}, []),  # a dot is a dot, not any character
     ({"text": "nothing like it"}, []),
+    ({"text": "xx"}, []),  # nothing but what the items say is searched
 ])
 def test_each_filter(filters, kept):
     df = filterable()
@@ -218,12 +223,14 @@ def ds():
     t["observations.csv"] = [obs("O1", "moratorium", "2012-01-01", "no"), obs("O2", "no-executions", "2012-01-01", "yes"),
                              obs("O3", "moratorium", "2018-06-30", "yes")]
     t["assessments.csv"] = [assessment("A1", "D001", "2016-01-01", "unfulfilled")]
+    t["demands.csv"].append(row("demands.csv"))  # D002, made in August 2021, judged by no criterion
     t["tallies.csv"] = [
         row("tallies.csv", tally_id="T1", cycle=3, published_date="2022-03", scope="all"),
         row("tallies.csv", tally_id="T2", cycle=3, published_date="2023", scope="noted", implemented="", partial=""),
         row("tallies.csv", tally_id="T3", cycle=1, published_date="2012", scope="all", source_ids="TEST1;TEST1"),
     ]
     t["evidence_searches.csv"] = [
+        row("evidence_searches.csv", search_id="ES3", item_id="D002", searched_date="2021-10-01"),
         row("evidence_searches.csv", search_id="ES1", item_id="C3-GBR-1", searched_date="2021-01-10"),
         row("evidence_searches.csv", search_id="ES2", item_id="C3-GBR-1", searched_date="2022-02-02", result="inconclusive"),
     ]
@@ -241,6 +248,9 @@ def ds():
         row("icc_events.csv", event_id="I10", event_date="2024-10-02", actor="Office of the Prosecutor", actor_iso3="",
             position="court_step"),
         row("icc_events.csv", event_id="I11", event_date="2024-10-03", actor="Poland", actor_iso3="POL", position="rejects"),
+        row("icc_events.csv", event_id="I12", event_date="2024-12-01", actor="Lithuania", actor_iso3="LTU", position="referred"),
+        row("icc_events.csv", event_id="I13", event_date="2025-01", actor="Poland", actor_iso3="POL",
+            position="publicly_supports"),
     ]
     t["pledges.csv"] = [
         row("pledges.csv", pledge_id="P1", donor="Norway", donor_iso3="NOR", amount="100", currency="EUR", pledged_date="2021-03"),
@@ -251,6 +261,7 @@ def ds():
             kind="cumulative"),
         row("pledges.csv", pledge_id="P5", donor="EU", donor_iso3="", amount="7", currency="EUR", pledged_date="2023"),
         row("pledges.csv", pledge_id="P6", donor="Norway", donor_iso3="NOR", amount="", currency="", pledged_date="2023"),
+        row("pledges.csv", pledge_id="P7", donor="EU", donor_iso3="", amount="", currency="", pledged_date="2023"),
     ]
     return dataset_from_tables(csv_bytes(t), today=pd.Timestamp("2026-11-25"))
 
@@ -268,9 +279,17 @@ def test_status_over_time_counts_at_each_date(ds):
         [1, 0, 1, 0],
         [1, 0, 1, 1],  # C3-GBR-1 from its review, without evidence
     ]
+    assert [str(t) for t in s.dtypes.iloc[1:]] == ["int64"] * 4  # counts, never 1.0
+    nothing = metrics.status_over_time(ds, ["2010-01-01", "2020-05-01"], theme="no-such-theme")
+    assert nothing[["implemented", "partial", "unfulfilled", "not_assessed"]].to_numpy().tolist() == [[0] * 4] * 2
     by_kind = metrics.status_over_time(ds, ["2020-05-01"], kind="demand")
     assert by_kind[["implemented", "partial", "unfulfilled", "not_assessed"]].to_numpy().tolist() == [[0, 0, 1, 0]]
     assert metrics.status_over_time(ds, ["2020-05-01"], cycle=1)["implemented"].tolist() == [1]
+
+
+def test_period_dates_are_year_ends_unless_asked():
+    assert [d.date().isoformat() for d in metrics.period_dates("2019-06-30", "2020-12-31")] == [
+        "2019-06-30", "2019-12-31", "2020-12-31"]
 
 
 @pytest.mark.parametrize("start,end,every,expected", [
@@ -294,7 +313,7 @@ def test_published_tallies_as_published(ds):
                   "source_ids": ["TEST1"], "note": None, "total": 10, "implemented": 1, "partial": 2, "unfulfilled": 3,
                   "not_assessed": 4}
     assert (t2["implemented"], t2["partial"], t2["unfulfilled"]) == (None, None, 3)  # unknown is not 0
-    assert t3["source_ids"] == ["TEST1", "TEST1"] and t3["cycle"] == 1
+    assert t3["source_ids"] == ["TEST1", "TEST1"] and t3["source_id"] == "TEST1" and t3["cycle"] == 1
 
 
 def test_coverage_by_cycle(ds):
@@ -325,8 +344,18 @@ def test_coverage_by_cycle(ds):
     # before the review of cycle 3 its published total is not shown, nor its tally, nor the search
     early = metrics.coverage_by_cycle(ds, scored_items(ds, "2020-04-30"), "2020-04-30").set_index("cycle")
     assert not early.at[3, "reviewed"] and early.at[3, "total_published"] is None and early.at[3, "tallies"] == 0
-    assert metrics.demand_coverage(ds, scored, "2022-12-31") == {"demands": 1, "assessed": 1, "searched": 0,
+    assert metrics.demand_coverage(ds, scored, "2022-12-31") == {"demands": 2, "assessed": 1, "searched": 1,
                                                                  "not_looked": 0}
+    # D002 has no status; it was searched for in October 2021
+    for day, searched in (("2021-09-30", 0), ("2021-10-01", 1)):
+        assert metrics.demand_coverage(ds, scored_items(ds, day), day) == {
+            "demands": 2, "assessed": 1, "searched": searched, "not_looked": 1 - searched}
+    # on the day of the review a cycle is reviewed; a search made later is not counted earlier
+    on_day = metrics.coverage_by_cycle(ds, scored_items(ds, "2020-12-31"), "2020-12-31").set_index("cycle")
+    assert on_day.at[3, "reviewed"] and (on_day.at[3, "not_assessed"], on_day.at[3, "searched"]) == (1, 0)
+    assert metrics.coverage_by_cycle(ds, scored_items(ds, "2020-05-01"), "2020-05-01").set_index("cycle").at[3, "reviewed"]
+    first = metrics.coverage_by_cycle(ds, scored_items(ds, "2010-06-01"), "2010-06-01").set_index("cycle")
+    assert (first.at[1, "not_assessed"], first.at[1, "searched"]) == (1, 0)  # not assessed, and nobody looked
 
 
 def test_coverage_in_words():
@@ -358,7 +387,7 @@ def test_coverage_in_words():
 
 def test_what_a_status_rests_on_in_words(ds):
     searches = metrics.latest_searches(ds, "2026-01-01")
-    assert list(searches.index) == ["C3-GBR-1"] and searches.at["C3-GBR-1", "search_id"] == "ES2"
+    assert list(searches.index) == ["C3-GBR-1", "D002"] and searches.at["C3-GBR-1", "search_id"] == "ES2"
     assert metrics.latest_searches(ds, "2021-06-30").at["C3-GBR-1", "search_id"] == "ES1"
     assert metrics.latest_searches(ds, "2021-01-09").empty
     scored = pd.DataFrame({"item_id": ["A", "B", "C3-GBR-1", "D"], "basis": ["assessment", "evidence", "none", "none"],
@@ -367,7 +396,8 @@ def test_what_a_status_rests_on_in_words(ds):
         "assessment by Viasna", "evidence", "searched on 2022-02-02: what was found was not enough to judge",
         "not looked into yet"]
     nothing = metrics.latest_searches(ds, "2021-06-30")
-    assert metrics.basis_text(scored.iloc[2:3], nothing).tolist() == ["searched on 2021-01-10: no public information found"]
+    one = metrics.basis_text(scored.iloc[2:3], nothing)
+    assert one.tolist() == ["searched on 2021-01-10: no public information found"] and one.index.tolist() == [2]
 
 
 def test_with_rates_adds_rates_to_a_copy():
@@ -382,9 +412,10 @@ def test_a_states_own_icc_position_is_the_strongest_it_has_taken(ds):
     assert list(p.columns) == ["actor_iso3", "actor", "position", "event_date", "event_id", "summary", "source_ids"]
     # Lithuania referred, then met to discuss: still 'referred'; Poland discussed, rejected, then supported publicly;
     # Latvia's undated event is left out; calls on Germany and Czechia are no position of theirs
+    # of the same position the latest is shown (then the later id on the same day)
     assert p[["actor_iso3", "position", "event_id"]].to_numpy().tolist() == [
-        ["LTU", "referred", "I1"], ["POL", "publicly_supports", "I4"]]
-    early = metrics.icc_positions(ds, "2024-12-31")
+        ["LTU", "referred", "I12"], ["POL", "publicly_supports", "I4"]]
+    early = metrics.icc_positions(ds, "2024-11-30")
     assert early[["actor_iso3", "position", "event_id"]].to_numpy().tolist() == [
         ["LTU", "referred", "I1"], ["POL", "in_discussion", "I3"]]  # in discussion ranks above rejects
     assert metrics.OWN_POSITIONS == ("referred", "joined", "publicly_supports", "in_discussion", "rejects")
@@ -395,18 +426,19 @@ def test_icc_calls_and_court_steps(ds):
     assert list(calls.columns) == ["actor_iso3", "actor", "event_date", "event_id", "summary", "source_ids"]
     assert calls[["actor_iso3", "event_id"]].to_numpy().tolist() == [["CZE", "I7"], ["DEU", "I8"], ["DEU", "I6"]]
     assert metrics.icc_calls(ds, "2024-10-31")["event_id"].tolist() == ["I8", "I7"][::-1]
-    assert metrics.court_steps(ds, "2026-01-01")["event_id"].tolist() == ["I10", "I9"]
+    steps = metrics.court_steps(ds, "2026-01-01")
+    assert steps["event_id"].tolist() == ["I10", "I9"] and list(steps.index) == [0, 1] and "index" not in steps.columns
     assert metrics.court_steps(ds, "2024-11-29")["event_id"].tolist() == ["I10"]  # 2024-11 counts from its end
     # the undated event counts from its source's publication (2020)
     assert metrics.icc_events(ds, "2024-10-02")["event_id"].tolist() == ["I1", "I3", "I5", "I10"]
 
 
 @pytest.mark.parametrize("options,expected", [
-    ({}, ["P1", "P2", "P3", "P4", "P5", "P6"]),
+    ({}, ["P1", "P2", "P3", "P4", "P5", "P6", "P7"]),
     ({"as_of": "2022-12-30"}, ["P1"]),
-    ({"kinds": ["pledge"]}, ["P1", "P2", "P3", "P5", "P6"]),
+    ({"kinds": ["pledge"]}, ["P1", "P2", "P3", "P5", "P6", "P7"]),
     ({"kinds": ("cumulative",)}, ["P4"]),
-    ({"accountability_only": True}, ["P1", "P3", "P4", "P5", "P6"]),
+    ({"accountability_only": True}, ["P1", "P3", "P4", "P5", "P6", "P7"]),
     ({"donor_iso3": "SWE"}, ["P3", "P4"]),
     ({"donor_iso3": "SWE", "kinds": ["pledge"], "as_of": "2022-12-31"}, ["P3"]),
 ])
@@ -422,6 +454,7 @@ def test_pledge_totals_per_donor_and_currency(ds):
     rows = sorted(t.astype(object).where(t.notna(), None).to_dict("records"), key=lambda r: (r["donor"], str(r["currency"])))
     assert rows == [
         {"donor": "EU", "currency": "EUR", "amount": 7.0, "pledges": 1, "without_amount": 0},
+        {"donor": "EU", "currency": None, "amount": None, "pledges": 0, "without_amount": 1},
         {"donor": "Norway", "currency": "EUR", "amount": 100.0, "pledges": 1, "without_amount": 0},
         {"donor": "Norway", "currency": "NOK", "amount": 50.0, "pledges": 1, "without_amount": 0},
         {"donor": "Norway", "currency": None, "amount": None, "pledges": 0, "without_amount": 1},
@@ -429,14 +462,22 @@ def test_pledge_totals_per_donor_and_currency(ds):
     ]
     total = metrics.pledge_totals(p)
     assert total[total["currency"] == "EUR"][["amount", "pledges"]].to_numpy().tolist() == [[107.0, 2]]
-    assert total["without_amount"].tolist() == [0, 0, 2]
+    assert total["without_amount"].tolist() == [0, 0, 3]
+    assert list(total.index) == [0, 1, 2] and list(t.index) == list(range(6))
+    # a donor without a state code is a donor too
+    by_code = metrics.pledge_totals(p, by="donor_iso3")
+    by_code = by_code.astype(object).where(by_code.notna(), None)
+    assert sorted(map(tuple, by_code[["donor_iso3", "currency", "pledges", "without_amount"]].to_numpy().tolist()),
+                  key=str) == sorted([(None, "EUR", 1, 0), ("NOR", "EUR", 1, 0), ("NOR", "NOK", 1, 0), (None, None, 0, 1),
+                                      ("NOR", None, 0, 1), ("SWE", None, 0, 1)], key=str)
 
 
 def test_theme_cycle_table_keeps_every_cycle_asked_for():
     df = frame(["implemented", "partial"], themes=[["a"], ["a"]], cycles=[1, 1])
     t = metrics.theme_cycle_table(df, cycles=[1, 2]).set_index(["theme", "cycle"])
     assert list(t.index) == [("a", 1), ("a", 2)]
-    assert t.loc[("a", 2), "total"] == 0 and pd.isna(t.loc[("a", 2), "weighted_score"])
+    assert t.loc[("a", 2), ["implemented", "partial", "unfulfilled", "not_assessed", "total", "assessed"]].tolist() == [0] * 6
+    assert pd.isna(t.loc[("a", 2), "weighted_score"])
     assert t.loc[("a", 1), "weighted_score"] == pytest.approx(0.75)
     empty = metrics.theme_cycle_table(frame(["implemented"], themes=[[]]))
     assert empty.empty and list(empty.columns) == ["theme", "cycle", "implemented", "partial", "unfulfilled",
@@ -472,3 +513,14 @@ def test_a_cycle_without_a_review_date_says_so():
     cov = metrics.coverage_by_cycle(undated, scored_items(undated, "2019-01-01"), "2019-01-01")
     assert metrics.coverage_lines(cov, as_of="2019-01-01")[-1] == (
         "Cycle 5 (2030): not yet reviewed as of 2019-01-01 (review date unknown)")
+
+
+def test_recurrence_table_lists_each_status_of_a_cycle_and_counts_demands_as_numbers():
+    df = frame(["unfulfilled", "partial", "implemented"], cycles=[1, 1, 2])
+    df["recurrence_id"] = ["dp", "dp", "fp"]
+    rec = pd.DataFrame({"recurrence_id": ["dp", "fp"], "label": ["Moratorium", "Free press"]})
+    t = metrics.recurrence_table(df, rec).set_index("ask")
+    assert t.at["Moratorium", "cycle 1"] in ("1× unfulfilled, 1× partially implemented",
+                                             "1× partially implemented, 1× unfulfilled")
+    assert t["demands"].tolist() == [0, 0] and str(t["demands"].dtype) == "int64"
+    assert t.at["Free press", "asked in cycles"] == "2 (2015)" and t.at["Free press", "cycle 1"] == "–"

@@ -162,6 +162,9 @@ def test_sources_of_the_items_asked_for_only(tmp_path):
     assert list(table.columns) == ["item_id", "source_id"]
     assert table.to_numpy().tolist() == [["D001", "TEST1"], ["D001", "TEST3"], ["D001", "TEST4"]]
     assert status_source_table(ds, "2026-01-01")["item_id"].tolist() == ["C1-98.16"] * 3 + ["D001"] * 3
+    # as of a date: only what was known then
+    assert status_source_table(ds, "2022-01-01", ["D001"]).to_numpy().tolist() == [["D001", "TEST4"]]
+    assert status_source_table(ds, "2019-12-31").empty
 
 
 def test_scored_items_are_the_items_that_exist_with_their_status(tmp_path):
@@ -187,6 +190,8 @@ def test_evidence_timeline_lists_every_observation_of_the_items_criteria(tmp_pat
     ds = load_dataset(write_dataset(tmp_path / "d", tables))
     t = evidence_timeline(ds, ITEM)
     assert t["observation_id"].tolist() == ["O2", "O3", "O1"]  # oldest first, same day by id
+    assert list(t.index) == [0, 1, 2] and "index" not in t.columns
+    assert {"observed_date", "met", "source_ids", "note", "weight", "description"} <= set(t.columns)
     assert t["weight"].tolist() == [1, 3, 1] and t["description"].tolist()[1] == "No executions in the period"
     assert evidence_timeline(ds, "D001")["observation_id"].tolist() == ["O2", "O1"]
     assert evidence_timeline(ds, "C3-GBR-1").empty
@@ -240,7 +245,9 @@ def test_status_changes_match_scoring_on_every_day_that_matters(tmp_path):
                                   obs("O5", "no-executions", "2018-03-31", "no"), obs("O6", "moratorium", "2018-03-31", "yes")]
     tables["assessments.csv"] = [assessment("A1", "C3-GBR-1", "2021-01-01", "unfulfilled"),
                                  assessment("A2", "D001", "2015-01-09", "partial"),
-                                 assessment("A3", "D001", "2017-01-01", "not_assessed")]
+                                 assessment("A3", "D001", "2017-01-01", "not_assessed"),
+                                 assessment("A5", "C3-GBR-1", "2022-02-02", "implemented"),  # same day: the later id
+                                 assessment("A4", "C3-GBR-1", "2022-02-02", "partial")]
     ds = load_dataset(write_dataset(tmp_path / "d", tables))
     changes = status_changes(ds)
     days = sorted({d for d in changes["date"]} | {d - pd.Timedelta(days=1) for d in changes["date"]})
