@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test validate chromium postgresql bench clean
+.PHONY: run test validate chromium postgresql bench mutants clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,5 +39,23 @@ validate: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
 
+# Mutation testing of the domain rules (compliance/ scoring, metrics, data, importer, timeline; configured in
+# pyproject.toml): slow, so not part of `make test`. Starts afresh every time, so the score is that of the tests as
+# they are now; mutmut's own output goes to mutants/mutmut.log, the score is the last line. Survivors that cannot
+# change any result are listed in tests/MUTANTS.md.
+MUTANT_JOBS ?= 2
+
+$(VENV)/.mutmut: $(VENV)/.installed requirements-mutants.txt
+	$(PY) -m pip install --quiet -r requirements-mutants.txt
+	touch $@
+
+mutants: $(VENV)/.mutmut
+	rm -rf mutants && mkdir mutants
+	@start=$$(date +%s); \
+	$(VENV)/bin/mutmut run --max-children $(MUTANT_JOBS) > mutants/mutmut.log 2>&1 \
+		|| { tail -c 3000 mutants/mutmut.log; echo "mutmut run failed (log: mutants/mutmut.log)"; exit 1; }; \
+	echo "mutmut run: $$(( $$(date +%s) - start )) s with $(MUTANT_JOBS) workers (log: mutants/mutmut.log)"
+	@$(PY) scripts/mutation_score.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache mutants

@@ -979,6 +979,13 @@ def _merge(ds: Dataset, parsed: Parsed, raw: bytes, *, name: str, state: str, da
         if (clash.response, clash.action) == (r.response, r.action):
             report.warnings.append({"row": r.row, "field": None, "message":
                                     f"repeats row {clash.row} ({what}, same recommending state): counted once"})
+            # the states this row names that no earlier row did are still this row's to add
+            new = [(s, k) for s, k in zip(r.states, dup_keys) if first_of.get(k) is None]
+            if new:
+                r.states = [s for s, _ in new]
+                for _, k in new:
+                    first_of[k] = r
+                kept.append(r)
         else:
             report.errors.append({"row": r.row, "field": None, "message":
                                   f"repeats row {clash.row} ({what}, same recommending state) with another response "

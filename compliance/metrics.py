@@ -254,7 +254,8 @@ def coverage_lines(cov: pd.DataFrame, selection: str | None = None, as_of=None) 
     for c in cov.itertuples():
         head = f"Cycle {c.cycle} ({c.review_year})"
         if not c.reviewed:
-            lines.append(f"{head}: not yet reviewed as of {cutoff(as_of).date().isoformat()} (review {c.review_date or 'date unknown'})")
+            review = c.review_date if isinstance(c.review_date, str) and c.review_date else "date unknown"  # NaN too
+            lines.append(f"{head}: not yet reviewed as of {cutoff(as_of).date().isoformat()} (review {review})")
             continue
         received = ("total received unknown" if pd.isna(c.total_published)
                     else f"{int(c.total_published)} received{' in all' if selection else ''}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -18,6 +19,7 @@ from compliance.importer import (ImportFormatError, ImportRefused, assessment_st
                                  plan_import)
 from compliance.matrix import split_clauses, theme_labels
 from conftest import ROOT
+from factory import csv_text, import_target
 
 FIX = ROOT / "tests" / "fixtures"
 SAMPLE = ROOT.parent / "shared" / "samples" / "upr48_slovenia_thematic_list_of_recommendations.docx"
@@ -81,6 +83,7 @@ def test_real_matrix_about_another_state_is_refused_and_writes_nothing(capsys, d
 # --- matrix layouts (fixtures built with python-docx) ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_matrix_fourth_cycle_layout(capsys, data):
     code, r = run_json(capsys, data, FIX / "matrix_cycle4.docx")
     assert code == 0 and r["errors"] == [] and r["applied"]
@@ -122,6 +125,7 @@ def test_theme_cell_codes_and_sections():
     assert theme_labels("- Migrants\nSDGs:\n- 16") == ["Migrants"]
 
 
+@pytest.mark.slow
 def test_matrix_older_layout_with_assessments(capsys, data):
     # without --assessor: the recommendations import and the report says how to take the assessments too
     code, r = run_json(capsys, data, FIX / "matrix_cycle2_assessed.docx", "--dry-run")
@@ -172,6 +176,7 @@ def test_assessment_options_are_checked(capsys, data, args, message):
     assert code == 2 and message in err and err.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_matrix_errors_by_row_and_field(capsys, data):
     before = snapshot(data)
     code, r = run_json(capsys, data, FIX / "matrix_errors.docx")
@@ -187,6 +192,7 @@ def test_matrix_errors_by_row_and_field(capsys, data):
     assert set(load_dataset(data).recommendations["recommendation_id"]) >= {"C4-150.24"}
 
 
+@pytest.mark.slow
 def test_matrix_without_header_needs_cycle(capsys, data):
     code, r = run_json(capsys, data, FIX / "matrix_no_header.docx", "--dry-run")
     assert code == 1 and any("--cycle" in e["message"] for e in r["errors"])
@@ -198,6 +204,7 @@ def test_matrix_without_header_needs_cycle(capsys, data):
 # --- UHRI as it really comes ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_real_style_uhri_export_with_bullets_in_every_cell(capsys, data):
     code, r = run_json(capsys, data, FIX / "uhri_real_style.xlsx")
     assert code == 0 and r["format"] == "uhri" and r["errors"] == []
@@ -226,6 +233,7 @@ def test_unknown_header_says_to_map(capsys, data):
     assert code == 2 and "unrecognised header" in err and "--map text=COLUMN" in err and "--map-file" in err
 
 
+@pytest.mark.slow
 def test_mapped_csv_imports(capsys, data):
     code, r = run_json(capsys, data, FIX / "coalition_sheet.csv", "--map", MAP)
     assert code == 0 and r["format"] == "mapped" and r["errors"] == [] and r["applied"]
@@ -239,6 +247,7 @@ def test_mapped_csv_imports(capsys, data):
     assert again["added_state_rows"] == 0 and again["unchanged"] == 4
 
 
+@pytest.mark.slow
 def test_mapped_csv_with_assessments(capsys, data):
     code, r = run_json(capsys, data, FIX / "coalition_sheet.csv", "--map-file", FIX / "coalition_sheet.map.toml",
                        "--assessor", "Test coalition", "--assessed-on", "2024", "--source", "S06")
@@ -287,6 +296,7 @@ def test_file_about_another_state_can_be_checked_but_not_applied(capsys, data):
         plan.changes()
 
 
+@pytest.mark.slow
 def test_changes_are_the_changed_tables_as_written(data):
     ds = load_dataset(data)
     before = snapshot(data)
@@ -391,6 +401,7 @@ def test_junk_xlsx_says_what_is_wrong(capsys, data, tmp_path):
     assert code == 2 and "is damaged" in err
 
 
+@pytest.mark.slow
 def test_duplicated_rows_are_reported_against_the_input_rows(capsys, data, tmp_path):
     rows = _rows(3)
     f = tmp_path / "dup.csv"
@@ -429,3 +440,357 @@ def test_read_frame_is_not_shifted_by_short_rows(data, tmp_path):
     plan = plan_import(load_dataset(data), f.read_bytes(), name="short.csv")
     assert [e["row"] for e in plan.report.errors] == [2]  # the short row, and only it
     assert isinstance(pd.DataFrame(plan.report.errors), pd.DataFrame)
+
+
+# --- planning, fast: a small dataset in memory, the file as bytes ----------------------------------------------
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def small():
+    """A small dataset to import into (factory.import_target)."""
+    return import_target()
+
+
+UHRI_ROW = {"Text": "- 98.16 Declare a moratorium", "UPR Reccomending States": "- Brazil", "UPR Position": "- Noted",
+            "UPR Session": "- 8th Session", "Themes": "- Death penalty", "Countries Concerned": "- Belarus",
+            "Reccomending Body": "- UPR", "Document Symbol": "- A/HRC/15/16"}
+
+
+def uhri(*changes, **options):
+    rows = [{**UHRI_ROW, **c} for c in changes] or [UHRI_ROW]
+    return plan_import(options.pop("ds"), csv_text(rows), name="uhri.csv", today=TODAY, **options)
+
+
+def errors(plan) -> list[tuple]:
+    return [(e["row"], e["field"], e["message"]) for e in plan.report.errors]
+
+
+def test_a_uhri_row_with_bullets_everywhere_is_recognised_by_its_paragraph(small):
+    plan = uhri({}, {"UPR Reccomending States": "- Lithuania\n- Brazil"}, ds=small)
+    r = plan.report
+    assert (r.format, r.errors, r.cycles, r.sessions, r.recommendations, r.states) == ("uhri", [], [1], [8], 1, 2)
+    assert (r.unchanged, r.added_state_rows) == (2, 0)  # Brazil's second row repeats its first
+    assert r.warnings == [{"row": 2, "field": None,
+                           "message": "repeats row 1 (paragraph 98.16, same recommending state): counted once"}]
+
+
+def test_uhri_rows_of_other_bodies_are_skipped_and_counted(small):
+    plan = uhri({}, {"Reccomending Body": "- Human Rights Committee"}, {"Reccomending Body": "- upr"}, ds=small)
+    r = plan.report
+    assert (r.rows_read, r.rows_not_upr, r.unchanged) == (3, 1, 1)
+    assert r.warnings == [{"row": None, "field": None, "message": "1 rows are recommendations of other bodies (treaty "
+                           "bodies, special procedures), not of the UPR: skipped"}, {"row": 3, "field": None, "message":
+                           "repeats row 1 (paragraph 98.16, same recommending state): counted once"}]
+
+
+@pytest.mark.parametrize("session,symbol,cycle,sessions", [
+    ("", "A/HRC/WG.6/22/BLR/1", 2, [22]),  # the Working Group's document gives its session
+    ("", "a/hrc/wg.6/8/blr/1", 1, [8]),
+    ("", "A/HRC/15/16/Add.1", 1, []),  # a report listed in cycles.csv gives its cycle
+    ("", "A/HRC/15/16", 1, []),
+    ("- 36th Session", "A/HRC/15/16", 3, [36]),  # the session column wins
+])
+def test_a_uhri_cycle_from_its_session_or_document_symbol(small, session, symbol, cycle, sessions):
+    plan = uhri({"UPR Session": session, "Document Symbol": symbol, "Text": "116.2 A new ask"}, ds=small)
+    assert plan.report.errors == [] and (plan.report.cycles, plan.report.sessions) == ([cycle], sessions)
+
+
+def test_a_uhri_row_without_a_known_symbol_or_session_has_no_cycle(small):
+    assert errors(uhri({"UPR Session": "", "Document Symbol": "A/HRC/99/1"}, ds=small)) == [
+        (1, "UPR Session", "no cycle for this row: fill in its session, or add --cycle N (1-4)")]
+    assert uhri({"UPR Session": "", "Document Symbol": ""}, ds=small, cycle=1).report.errors == []
+
+
+UHRI_ERRORS = [
+    ({"Text": "Declare a moratorium"}, "Text",
+     "expected the text to start with the report paragraph, e.g. '127.35 Consider ...'"),
+    ({"UPR Position": "- Noted\n- Supported"}, "UPR Position", "2 values (Noted; Supported) where one is expected; keep one"),
+    ({"Countries Concerned": "- Atlantis"}, "Countries Concerned",
+     "unknown state under review 'Atlantis': add it to ALIASES in compliance/countries.py if it is a real state"),
+    ({"UPR Reccomending States": "- Norway\n- Atlantis"}, "UPR Reccomending States",
+     "unknown state name 'Atlantis': add it to ALIASES in compliance/countries.py if it is a real state"),
+]
+
+
+@pytest.mark.parametrize("change,field,message", UHRI_ERRORS, ids=[m for _, _, m in UHRI_ERRORS])
+def test_each_uhri_error(small, change, field, message):
+    assert errors(uhri(change, ds=small)) == [(1, field, message)]
+
+
+def test_uhri_themes_by_keyword_and_an_empty_country_is_the_state(small):
+    plan = uhri({"Text": "116.2 A new ask", "Themes": "- Death penalty\n- Detention conditions\n- Weather",
+                 "Countries Concerned": ""}, ds=small)
+    assert plan.report.errors == [] and plan.report.unmapped == ["Weather"]
+    assert plan.changes()["recommendations.csv"].iloc[-1]["themes"] == "death-penalty;political-prisoners"
+    assert plan.changes()["sources.csv"].iloc[-1][["producer", "url", "title"]].tolist() == [
+        "OHCHR Universal Human Rights Index", "https://uhri.ohchr.org/",
+        "OHCHR Universal Human Rights Index export imported from uhri.csv"]
+
+
+# --- duplicates inside a file, refusals -------------------------------------------------------------------------
+
+
+def test_a_repeated_row_with_another_response_is_an_error_and_both_are_left_out(small):
+    plan = uhri({"Text": "116.2 A"}, {"Text": "116.2 A", "UPR Position": "- Supported"}, {"Text": "116.3 B"}, ds=small)
+    assert errors(plan) == [(2, None, "repeats row 1 (paragraph 116.2, same recommending state) with another response "
+                                      "(supported here, noted there): keep the row that is right and delete the other")]
+    assert plan.report.skipped_rows == [2]
+    assert plan.refusal() == ("uhri.csv has 1 problem(s) in 1 row(s); nothing is imported unless the rows with errors "
+                              "are skipped (--skip-invalid). Nothing was written.")
+    with pytest.raises(ImportRefused):
+        plan.changes()
+    skipped = uhri({"Text": "116.2 A"}, {"Text": "116.2 A", "UPR Position": "- Supported"}, {"Text": "116.3 B"},
+                   ds=small, skip_invalid=True)
+    assert skipped.refusal() is None and skipped.report.added_recommendations == ["C1-116.2", "C1-116.3"]
+
+
+def test_a_file_for_another_state_is_read_but_never_merged(small):
+    plan = uhri({"Countries Concerned": "- Poland"}, ds=small, state="pol")
+    r = plan.report
+    assert (r.state, r.dataset_state, r.compared, r.recommendations, r.unchanged) == ("POL", "BLR", False, 1, 0)
+    assert plan.refusal() == ("uhri.csv was read for Poland (POL), but this dataset is about Belarus (BLR) "
+                              "(data/dataset.csv): a file about another state can be checked with a dry run but never "
+                              "merged. Nothing was written.")
+    only_other = uhri({"Countries Concerned": "- Poland"}, {"Countries Concerned": "- Lithuania", "Text": "1.2 x"},
+                      {"Reccomending Body": "CRC"}, ds=small)
+    assert only_other.refusal() == ("uhri.csv is about Poland (POL), Lithuania (LTU), not Belarus (BLR), the state this "
+                                    "dataset is about (data/dataset.csv): nothing in it can be merged. Check such a "
+                                    "file with a dry run and --state ISO3. Nothing was written.")
+
+
+# --- assessments in a sheet -------------------------------------------------------------------------------------
+
+ASSESSED = {"paragraph": "Para", "text": "Text", "recommending_states": "States", "cycle": "Cycle",
+            "assessment": "Our assessment"}
+
+
+def assessed(*rows, **options):
+    return plan_import(options.pop("ds"), csv_text([{"Para": "98.16", "Text": "Declare a moratorium", "States": "Brazil",
+                                                     "Cycle": "1", **r} for r in rows]),
+                       name="sheet.csv", today=TODAY, mapping=ASSESSED, **options)
+
+
+def test_an_assessment_column_without_an_assessor_is_a_hint(small):
+    plan = assessed({"Our assessment": "Not implemented"}, {"Para": "98.17", "Our assessment": "n/a"}, ds=small)
+    assert plan.report.warnings == [{"row": None, "field": "assessment", "message": "1 recommendations have a filled-in "
+                                     "assessment column; to import them as assessments add --assessor NAME "
+                                     "--assessed-on DATE --source SOURCE_ID"}]
+    assert plan.report.assessments == {}
+
+
+def test_assessments_from_a_sheet(small):
+    from compliance.importer import AssessmentOptions
+
+    opts = AssessmentOptions("Test coalition", "2024", "TEST1")
+    plan = assessed({"Our assessment": "Partially implemented: a visit"},  # C1-98.16
+                    {"Para": "98.17", "Our assessment": "Implemented."},  # new
+                    {"Para": "98.18", "Our assessment": "They promised"},  # no clear wording
+                    {"Para": "98.19", "Our assessment": "Implemented", "States": "Chile"},
+                    {"Para": "98.19", "Our assessment": "Not implemented", "States": "Peru"},  # two texts, one paragraph
+                    {"Para": "98.20", "Our assessment": ""},
+                    ds=small, assess=opts)
+    a = plan.report.assessments
+    assert (a["mapped"], a["statuses"], a["added"], a["changed"], a["unchanged"]) == (
+        2, {"partial": 1, "implemented": 1}, 2, 0, 0)
+    assert a["unmapped"] == [
+        {"row": 3, "paragraph": "98.18", "message": "no clear wording of a status; write one of: implemented, partially "
+                                                    "implemented, not implemented, no information"},
+        {"row": 4, "paragraph": "98.19", "message": "rows 4, 5 give different assessments for the same recommendation; "
+                                                    "keep one"}]
+    new = plan.changes()["assessments.csv"].iloc[1:]
+    # numbered after the highest id there is (A007)
+    assert new.to_dict("records") == [
+        {"assessment_id": "A008", "item_id": "C1-98.16", "assessor": "Test coalition", "assessed_date": "2024",
+         "status": "partial", "rationale": "Partially implemented: a visit", "source_ids": "TEST1"},
+        {"assessment_id": "A009", "item_id": "C1-98.17", "assessor": "Test coalition", "assessed_date": "2024",
+         "status": "implemented", "rationale": "Implemented.", "source_ids": "TEST1"}]
+
+
+def test_an_assessment_made_again_is_changed_or_unchanged(small):
+    from compliance.importer import AssessmentOptions
+
+    opts = AssessmentOptions("Test coalition", "2024", "TEST1")
+    sheet = {"Para": "", "Text": "Release detainees", "States": "United Kingdom", "Cycle": "3"}
+    same = assessed({**sheet, "Our assessment": "Not implemented"}, ds=small, assess=opts)
+    a = same.report.assessments
+    assert (a["mapped"], a["added"], a["changed"], a["unchanged"]) == (1, 0, 0, 1)
+    assert same.changes() == {}
+    other = assessed({**sheet, "Our assessment": "unfulfilled"}, ds=small, assess=opts)
+    assert other.report.assessments["changed"] == 1
+    row = other.changes()["assessments.csv"].iloc[0].to_dict()
+    assert row == {"assessment_id": "A007", "item_id": "C3-GBR-1", "assessor": "Test coalition", "assessed_date": "2024",
+                   "status": "unfulfilled", "rationale": "unfulfilled", "source_ids": "TEST1"}
+    later = assessed({**sheet, "Our assessment": "Implemented"}, ds=small,
+                     assess=AssessmentOptions("Test coalition", "2025", "TEST1"))
+    assert later.report.assessments["added"] == 1  # another date: another assessment
+
+
+@pytest.mark.parametrize("options,message", [
+    (("", "2024", "TEST1"), "--assessor: give the name of the organisation that wrote the assessments"),
+    (("X", "2024-13", "TEST1"), "--assessed-on: '2024-13' is not a date; write YYYY-MM-DD (or YYYY-MM, YYYY)"),
+    (("X", "24", "TEST1"), "--assessed-on: '24' is not a date; write YYYY-MM-DD (or YYYY-MM, YYYY)"),
+    (("X", "2024-02-30x", "TEST1"), "--assessed-on: '2024-02-30x' is not a date; write YYYY-MM-DD (or YYYY-MM, YYYY)"),
+    (("X", "2024", "NOPE"), "--source: 'NOPE' is not in data/sources.csv; add the assessor's report there first (see "
+                            "data/README.md), then import with its source_id"),
+])
+def test_assessment_options_are_checked_before_reading(small, options, message):
+    from compliance.importer import AssessmentOptions
+
+    with pytest.raises(ImportFormatError) as exc:
+        assessed({"Our assessment": "Implemented"}, ds=small, assess=AssessmentOptions(*options))
+    assert str(exc.value) == message
+
+
+# --- what cannot be read at all: one message -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw,options,message", [
+    (b"Text,From\nx,Norway\n", {"state": "XX"}, "state under review 'XX' is not an ISO 3166 alpha-3 code (e.g. BLR, SVN)"),
+    (b"Text,From\nx,Norway\n", {"state": "ABC"}, "state under review 'ABC' is not an ISO 3166 alpha-3 code (e.g. BLR, SVN)"),
+    (b"Text,From\nx,Norway\n", {"fmt": "excel"}, "unknown format 'excel'; use one of auto, docx, uprinfo, uhri, mapped"),
+    (b"Text,From\nx,Norway\n", {"cycle": 5}, "--cycle 5: UPR cycles are 1-4"),
+    (b"Text,From\nx,Norway\n", {"cycle": 0}, "--cycle 0: UPR cycles are 1-4"),
+    (b"  \n ", {}, "sheet.csv is empty"),
+    (b"Text,From\nx,Norway\n", {"fmt": "docx"}, "sheet.csv is not a Word document (.docx): use --format auto for CSV "
+                                                "and XLSX files"),
+    (b"Text,From\nx,Norway\n", {"fmt": "mapped"}, "--format mapped needs a mapping: --map text=COLUMN,"
+                                                  "recommending_states=COLUMN… or --map-file FILE"),
+    (b"Text,From\nx,Norway\n", {"fmt": "uhri"}, "sheet.csv is not a uhri export: its header does not have the expected "
+                                                "columns (missing UPR Reccomending States, UPR Position, UPR Session); "
+                                                "use --format auto, or --map to say which column holds what"),
+    (b"Text,From\nx,Norway\n", {"fmt": "uprinfo"}, "sheet.csv is not a uprinfo export: its header does not have the "
+                                                   "expected columns (missing To, To-Rgrp, To-Org, From-Rgrp, From-Org, "
+                                                   "Response, Action, Issue, Session); use --format auto, or --map to "
+                                                   "say which column holds what"),
+    (b"Text,From\nx,Norway\n", {"mapping": {"text": "Text"}}, "the mapping needs recommending_states: add "
+                                                              "recommending_states=COLUMN"),
+    (b"Text,From\nx,Norway\n", {"mapping": {"paragraph": "P"}}, "the mapping needs text and recommending_states: add "
+                                                                "text=COLUMN, recommending_states=COLUMN"),
+    (b"Text,From\nx,Norway\n", {"mapping": {"text": "Text", "recommending_states": "From", "colour": "Text"}},
+     "unknown mapping field 'colour'; the fields are text, paragraph, recommending_states, response, session, cycle, "
+     "themes, state_under_review, assessment"),
+    (b"Text,From\nx,Norway\n", {"mapping": {"text": "Text", "recommending_states": "To"}},
+     "--map recommending_states=To: the file has no column 'To'; its columns are 'Text', 'From'"),
+    (b"Text,From\nx,Norway\n", {"mapping": {"text": " text ", "recommending_states": "FROM"}},
+     "sheet.csv does not say which UPR cycle its recommendations belong to (no cycle or session column, no matrix page "
+     "header, no document symbol we know): add --cycle N (1-4), or map a column with --map session=COLUMN or "
+     "cycle=COLUMN"),
+    (b"A,B,C,D,E,F,G,H,I\n1,2,3,4,5,6,7,8,9\n", {},
+     "sheet.csv: unrecognised header ('A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'…): not an OHCHR matrix (DOCX), a UHRI "
+     "export (needs Text, UPR Reccomending States, UPR Position, UPR Session) or a classic UPR Info export (To, To-Rgrp, "
+     "To-Org, Text, From, From-Rgrp, From-Org, Response, Action, Issue, Session). To import it anyway, say which column "
+     "holds what: --map text=COLUMN,recommending_states=COLUMN[,response=COLUMN,session=COLUMN…] or --map-file FILE "
+     "(fields: text, paragraph, recommending_states, response, session, cycle, themes, state_under_review, assessment)"),
+    (b"A,B\n1,2\n", {}, "sheet.csv: unrecognised header ('A', 'B'): not an OHCHR matrix (DOCX), a UHRI export (needs "
+                        "Text, UPR Reccomending States, UPR Position, UPR Session) or a classic UPR Info export (To, "
+                        "To-Rgrp, To-Org, Text, From, From-Rgrp, From-Org, Response, Action, Issue, Session). To import "
+                        "it anyway, say which column holds what: --map text=COLUMN,recommending_states=COLUMN[,response="
+                        "COLUMN,session=COLUMN…] or --map-file FILE (fields: text, paragraph, recommending_states, "
+                        "response, session, cycle, themes, state_under_review, assessment)"),
+])
+def test_a_file_that_cannot_be_read_is_one_message(small, raw, options, message):
+    with pytest.raises(ImportFormatError) as exc:
+        plan_import(small, raw, name="sheet.csv", **options)
+    assert str(exc.value) == message
+
+
+def test_a_word_document_with_a_format_or_a_mapping_is_one_message(small):
+    raw = (FIX / "matrix_cycle4.docx").read_bytes()
+    with pytest.raises(ImportFormatError) as exc:
+        plan_import(small, raw, name="m.docx", fmt="uhri")
+    assert str(exc.value) == "m.docx is a Word document (an OHCHR matrix?), not a uhri export: use --format docx or auto"
+    with pytest.raises(ImportFormatError) as exc:
+        plan_import(small, raw, name="m.docx", mapping={"text": "A"})
+    assert str(exc.value) == "m.docx is a Word document: --map applies to CSV and XLSX files; the matrix's columns are known"
+
+
+def test_headers_are_told_apart_whatever_their_case_and_spacing(small):
+    header = "to,TO-RGRP,To-Org,text,From ,From-Rgrp,From-Org,Response,Action,Issue,  Session\n"
+    plan = plan_import(small, (header + "Belarus,,,A new ask,Norway,,,Noted,,,8\n").encode(), name="x.csv", fmt="uprinfo")
+    assert plan.report.format == "uprinfo" and plan.report.errors == []
+    uhri_header = "Text,UPR RECCOMENDING STATES,UPR  Position,upr session\n"
+    plan = plan_import(small, (uhri_header + "1.1 x,Norway,Noted,8\n").encode(), name="x.csv")
+    assert plan.report.format == "uhri" and plan.report.errors == []
+
+
+# --- column mappings -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spec,message", [
+    ("text", "--map: 'text' is not FIELD=COLUMN; fields: text, paragraph, recommending_states, response, session, cycle, "
+             "themes, state_under_review, assessment"),
+    ("txt=A", "--map: unknown field 'txt'; the fields are text, paragraph, recommending_states, response, session, "
+              "cycle, themes, state_under_review, assessment"),
+    ("text= ", "--map: no column given for text; write text=COLUMN"),
+    ("  ", "--map is empty; write FIELD=COLUMN pairs, e.g. text=Recommendation,recommending_states=State"),
+    (",", "--map: ',' is not FIELD=COLUMN; fields: text, paragraph, recommending_states, response, session, cycle, "
+          "themes, state_under_review, assessment"),
+])
+def test_a_bad_map_is_one_message(spec, message):
+    with pytest.raises(ImportFormatError) as exc:
+        parse_map(spec)
+    assert str(exc.value) == message
+
+
+def test_map_pairs_and_commas_in_column_names():
+    assert parse_map(" text = A , b , recommending_states=C,cycle =D ") == {"text": "A , b", "recommending_states": "C",
+                                                                            "cycle": "D"}
+    assert parse_map("text=A=B") == {"text": "A=B"}
+
+
+@pytest.mark.parametrize("raw,message", [
+    (b"[1, 2]", "m.toml is neither a JSON object nor a TOML table of FIELD = \"COLUMN\" ()"),
+    (b"text = ", "m.toml is neither a JSON object nor a TOML table of FIELD = \"COLUMN\" (JSON: Expecting value: line 1 "
+                 "column 1 (char 0); TOML: "),
+    (b'colour = "A"', "m.toml: unknown field(s) 'colour'; the fields are text, paragraph, recommending_states, response, "
+                      "session, cycle, themes, state_under_review, assessment"),
+    (b'text = 3', 'm.toml: every field must name a column as text, e.g. text = "Recommendation"'),
+    (b'text = " "', 'm.toml: every field must name a column as text, e.g. text = "Recommendation"'),
+])
+def test_a_bad_map_file_is_one_message(raw, message):
+    with pytest.raises(ImportFormatError) as exc:
+        parse_map_file(raw, "m.toml")
+    assert str(exc.value).startswith(message)
+
+
+def test_a_map_file_saved_and_read_again(tmp_path):
+    from compliance.importer import load_map_file, map_file_text
+
+    text = map_file_text({"text": "Recommendation \"A\"", "recommending_states": "État", "cycle": ""})
+    assert text == ('# Column mapping for python -m compliance import --map-file (fields: see README, \'Import\')\n'
+                    '[map]\ntext = "Recommendation \\"A\\""\nrecommending_states = "État"\n')
+    (tmp_path / "m.toml").write_text(text, encoding="utf-8")
+    assert load_map_file(tmp_path / "m.toml") == {"text": 'Recommendation "A"', "recommending_states": "État"}
+    assert parse_map_file(b'\xef\xbb\xbf{"map": {"text": " A "}}') == {"text": "A"}
+    with pytest.raises(ImportFormatError) as exc:
+        load_map_file(tmp_path / "none.toml")
+    assert str(exc.value) == f"--map-file: cannot read {str(tmp_path / 'none.toml')!r} (No such file or directory)"
+
+
+def test_a_first_guess_at_the_mapping_from_the_header():
+    from compliance.importer import suggest_mapping
+
+    assert suggest_mapping(["Recommendation", "Para", "Recommending  State", "Position", "UPR Session", "Cycle",
+                            "Issues", "SuR", "Level of implementation", "Notes"]) == {
+        "text": "Recommendation", "paragraph": "Para", "recommending_states": "Recommending  State",
+        "response": "Position", "session": "UPR Session", "cycle": "Cycle", "themes": "Issues",
+        "state_under_review": "SuR", "assessment": "Level of implementation"}
+    # a column is offered for one field only; nothing is guessed from words it does not know
+    assert suggest_mapping(["Text", "From", "To", "Comment"]) == {"text": "Text", "recommending_states": "From",
+                                                                  "state_under_review": "To"}
+    assert suggest_mapping(["Session"]) == {"session": "Session"}
+
+
+def test_a_repeated_row_still_adds_the_states_it_alone_names(data):
+    """Row 2 repeats row 1's Brazil and adds Lithuania: Brazil is counted once, Lithuania is kept (it was dropped)."""
+    row = {"Text": "116.2 Declare a moratorium", "UPR Reccomending States": "- Brazil", "UPR Position": "- Noted",
+           "UPR Session": "- 8th Session"}
+    raw = csv_text([row, {**row, "UPR Reccomending States": "- Lithuania\n- Brazil"}])
+    plan = plan_import(load_dataset(data), raw, name="u.csv")
+    assert plan.report.warnings == [{"row": 2, "field": None,
+                                     "message": "repeats row 1 (paragraph 116.2, same recommending state): counted once"}]
+    assert (plan.report.states, plan.report.added_state_rows) == (2, 2)
+    added = plan.changes()["recommendation_states.csv"].iloc[-2:]
+    assert added[["recommendation_id", "state_iso3"]].to_numpy().tolist() == [["C1-116.2", "BRA"], ["C1-116.2", "LTU"]]
