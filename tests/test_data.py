@@ -631,14 +631,18 @@ def test_last_updated_is_the_newest_fact_about_the_state(fuller):
 
 
 def test_the_data_folder_is_the_argument_then_the_environment_then_the_bundled_one(monkeypatch, tmp_path):
-    from compliance.data import DATA_DIR_ENV, DEFAULT_DATA_DIR, resolve_data_dir
+    from compliance.data import DATA_DIR_ENV, DEFAULT_DATA_DIR
+    from compliance.store import STORE_ENV, configured_store_spec
 
     monkeypatch.delenv(DATA_DIR_ENV, raising=False)
-    assert resolve_data_dir() == DEFAULT_DATA_DIR and DEFAULT_DATA_DIR.name == "data"
+    monkeypatch.delenv(STORE_ENV, raising=False)
+    assert configured_store_spec() == str(DEFAULT_DATA_DIR) and DEFAULT_DATA_DIR.name == "data"
     assert (DEFAULT_DATA_DIR / "dataset.csv").exists()
     monkeypatch.setenv("COMPLIANCE_DATA_DIR", str(tmp_path))
-    assert resolve_data_dir() == tmp_path
-    assert resolve_data_dir(tmp_path / "x") == tmp_path / "x"
+    assert configured_store_spec() == str(tmp_path)
+    assert configured_store_spec(tmp_path / "x") == str(tmp_path / "x")
+    monkeypatch.setenv(STORE_ENV, "postgresql://somewhere/db")  # the store wins over the folder
+    assert configured_store_spec() == "postgresql://somewhere/db"
 
 
 def test_isin_and_split_list():

@@ -11,13 +11,13 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from conftest import ROOT
+from factory import csv_text, import_target
 
 from compliance.cli import main
 from compliance.countries import split_states, to_iso3
 from compliance.data import load_dataset
 from compliance.importer import plan_import, session_to_cycle, text_key
-from conftest import ROOT
-from factory import csv_text, import_target
 
 FIX = ROOT / "tests" / "fixtures"
 
@@ -57,7 +57,8 @@ def test_sessions_map_to_cycles(session, cycle):
 
 
 def test_text_key_survives_mess():
-    assert text_key("Abolish the death penalty ") == text_key("abolish  the death&nbsp;penalty.") == text_key("Abolish\r\nthe Death Penalty")
+    assert (text_key("Abolish the death penalty ") == text_key("abolish  the death&nbsp;penalty.")
+            == text_key("Abolish\r\nthe Death Penalty"))
     assert text_key("Abolish the death penalty") != text_key("Abolish the death penalty now")
 
 
@@ -378,7 +379,7 @@ def test_the_same_paragraph_and_state_changes_nothing(small):
     r = plan.report
     assert (r.errors, r.unchanged, r.updated, r.added_recommendations, r.added_state_rows) == ([], 2, [], [], 0)
     assert (r.recommendations, r.states, r.responses) == (1, 2, {"noted": 1})
-    assert plan.changes() == {} and plan.tables() == {} and not plan.changed
+    assert plan.changes() == {} and plan.changed_tables == () and not plan.changed
 
 
 def test_a_changed_response_is_an_update_and_the_paragraph_follows_its_states(small):
@@ -425,8 +426,9 @@ def test_a_state_new_to_a_known_paragraph_is_added_to_it(small):
     ({"Para": "98.16", "Cycle": "2"}, "C2-98.16-3"),
 ])
 def test_a_new_paragraph_is_a_new_recommendation(small, change, rid):
-    from compliance.data import dataset_from_tables
     from factory import csv_bytes
+
+    from compliance.data import dataset_from_tables
 
     tables = {t: small.table(t).astype(object).where(small.table(t).notna(), "").to_dict("records")
               for t in small.frames}

@@ -214,8 +214,9 @@ def test_each_filter(filters, kept):
 @pytest.fixture(scope="module")
 def ds():
     """The synthetic base with tallies, searches, ICC events and pledges."""
-    from compliance.data import dataset_from_tables
     from factory import assessment, base_tables, csv_bytes, obs, row
+
+    from compliance.data import dataset_from_tables
 
     t = base_tables()
     t["cycles.csv"][2].update(total_recommendations=266)
@@ -488,24 +489,28 @@ def test_theme_cycle_table_keeps_every_cycle_asked_for():
     assert metrics.theme_cycle_table(demands).empty
 
 
+YEARS = {1: 2010, 2: 2015, 3: 2020, 4: 2025}
+
+
 def test_recurrence_table_without_recurrences_and_with_demands_only():
     df = frame(["implemented", "partial"])
     df["recurrence_id"] = [None, None]
     rec = pd.DataFrame({"recurrence_id": ["dp"], "label": ["Moratorium"]})
-    empty = metrics.recurrence_table(df, rec)
+    empty = metrics.recurrence_table(df, rec, YEARS)
     assert empty.empty and list(empty.columns) == ["ask", "asked in cycles", "demands", "cycle 1", "cycle 2", "cycle 3",
                                                    "cycle 4"]
     df["recurrence_id"] = ["dp", None]
     df["kind"] = ["demand", "recommendation"]
-    t = metrics.recurrence_table(df, rec).iloc[0]
+    t = metrics.recurrence_table(df, rec, YEARS).iloc[0]
     assert (t["ask"], t["asked in cycles"], t["demands"], t["cycle 1"]) == ("Moratorium", "–", 1, "–")
 
 
 def test_a_cycle_without_a_review_date_says_so():
     """A cycle not yet reviewed whose date is not given says 'review date unknown' (it said 'review nan')."""
+    from factory import base_tables, csv_bytes, row
+
     from compliance.data import dataset_from_tables
     from compliance.scoring import scored_items
-    from factory import base_tables, csv_bytes, row
 
     t = base_tables()
     t["cycles.csv"].append(row("cycles.csv", review_date=""))  # known from its source (2020), date not given
@@ -519,7 +524,7 @@ def test_recurrence_table_lists_each_status_of_a_cycle_and_counts_demands_as_num
     df = frame(["unfulfilled", "partial", "implemented"], cycles=[1, 1, 2])
     df["recurrence_id"] = ["dp", "dp", "fp"]
     rec = pd.DataFrame({"recurrence_id": ["dp", "fp"], "label": ["Moratorium", "Free press"]})
-    t = metrics.recurrence_table(df, rec).set_index("ask")
+    t = metrics.recurrence_table(df, rec, YEARS).set_index("ask")
     assert t.at["Moratorium", "cycle 1"] in ("1× unfulfilled, 1× partially implemented",
                                              "1× partially implemented, 1× unfulfilled")
     assert t["demands"].tolist() == [0, 0] and str(t["demands"].dtype) == "int64"
