@@ -31,6 +31,7 @@ postgresql:
 	else echo "PostgreSQL missing: run 'sudo apt-get install postgresql' for the store tests"; fi
 
 test: $(VENV)/.installed chromium postgresql
+	$(PY) -m ruff check .
 	$(PY) -m pytest
 
 validate: $(VENV)/.installed

@@ -33,7 +33,8 @@ def main() -> None:
     recs = metrics.filter_items(scored, kind="recommendation")
     ctx = charts.ChartContext("none (all items)", as_of.date().isoformat(), ["S01"])
     labels = {c: f"Cycle {c}" for c in range(1, 5)}
-    fig1 = charts.build_status_bar_chart(metrics.summarize(recs, "cycle"), "cycle", "Itemised recommendations by status and UPR cycle", ctx, labels=labels)
+    fig1 = charts.build_status_bar_chart(metrics.summarize(recs, "cycle"), "cycle", "Itemised recommendations by status and UPR cycle",
+                                         ctx, labels=labels)
     fig2 = charts.build_tally_chart(metrics.published_tallies(ds), "Published tallies of implementation", ctx)
     fig3 = charts.build_status_bar_chart(metrics.summarize(recs, "response"), "response", "By response", ctx, horizontal=True)
     results = {}

@@ -231,8 +231,8 @@ def page_metrics(ds, scored, as_of) -> dict[str, float]:
 
 
 def run_domain(root: Path, as_of: str) -> dict:
-    from compliance.data import load_dataset
     from compliance import metrics
+    from compliance.data import load_dataset
     from compliance.scoring import score_items, scored_items
 
     out: dict = {"timings_s": {}}

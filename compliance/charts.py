@@ -202,7 +202,8 @@ def finish(fig: go.Figure, title: str, ctx: ChartContext, *, height: int = SLIDE
     fig.update_layout(
         template="plotly_white",
         font=dict(family=FONT, size=13, color="#222"),
-        title=dict(text=f"<b>{html.escape(title, quote=False)}</b><br><span style='font-size:13px;color:#555'>{html.escape(subtitle, quote=False)}</span>",
+        title=dict(text=f"<b>{html.escape(title, quote=False)}</b><br>"
+                        f"<span style='font-size:13px;color:#555'>{html.escape(subtitle, quote=False)}</span>",
                    x=0.01, xanchor="left", y=1 - TITLE_TOP_PX / height, yref="container", yanchor="top", font=dict(size=19)),
         margin=dict(l=70, r=30, t=TOP_MARGIN_PX, b=62 + 15 * len(footer)),
         uniformtext=dict(mode="hide", minsize=10),
@@ -675,7 +676,8 @@ def build_icc_map(positions: pd.DataFrame, title: str, ctx: ChartContext, *, cal
     lines = ["<b>Each state's own position</b> (the strongest it has taken)"]
     for pos in ICC_STATE_POSITIONS:
         for _, r in positions[positions["position"] == pos].iterrows():
-            lines.append(html.escape(f"{r['actor']}: {ICC_POSITION_LABELS[pos].lower()} ({when(r['event_date'])}, {r['event_id']})", quote=False))
+            said = f"{r['actor']}: {ICC_POSITION_LABELS[pos].lower()} ({when(r['event_date'])}, {r['event_id']})"
+            lines.append(html.escape(said, quote=False))
     if positions.empty:
         lines.append("none known at this date")
     off_map = sorted(set(positions["actor"][~positions["actor_iso3"].isin(centres)]))
@@ -804,7 +806,8 @@ def build_donor_chart(converted: pd.DataFrame, title: str, ctx: ChartContext, *,
         mine = ok[ok["donor_key"] == r.donor_key]
         origin = " + ".join(money_text(v, c) for c, v in mine.groupby("currency")["amount"].sum().sort_index().items())
         extra = f"; {r.unconverted} not converted" if r.unconverted else ""
-        labels.append(f"{money_text(r.total_eur, 'EUR')}" + ("" if origin == money_text(r.total_eur, "EUR") else f"  (from {origin})") + extra)
+        eur = money_text(r.total_eur, "EUR")
+        labels.append(eur + ("" if origin == eur else f"  (from {origin})") + extra)
     fig.add_scatter(x=shown["total_eur"].astype(float), y=shown["donor"], mode="text", text=labels, textposition="middle right",
                     textfont=dict(size=11, color="#222"), showlegend=False, hoverinfo="skip", meta={"csv": False})
     fig.update_layout(barmode="stack", bargap=0.25)
@@ -848,7 +851,8 @@ def build_pledge_timeline(pledges: pd.DataFrame, title: str, ctx: ChartContext) 
         fig.add_scatter(x=sub["pledged_date_start"], y=sub["amount"].astype(float), mode="markers", name=cur,
                         marker=dict(size=12, color=palette[i % len(palette)], line=dict(color="#333", width=1)),
                         customdata=list(zip(sub["pledge_id"], sub["donor"], sub["recipient"], sub["pledged_date"])),
-                        hovertemplate="%{customdata[0]} %{customdata[1]} → %{customdata[2]}<br>%{y:,.0f} " + cur + " (%{customdata[3]})<extra></extra>",
+                        hovertemplate="%{customdata[0]} %{customdata[1]} → %{customdata[2]}<br>%{y:,.0f} " + cur
+                        + " (%{customdata[3]})<extra></extra>",
                         meta={"csv": ["pledge_id", "donor", "recipient", "pledged_date"]})
     fig.update_yaxes(type="log", title="Amount in original currency (log scale)")
     fig.update_xaxes(title="Date pledged (a month or year only: at its start)")

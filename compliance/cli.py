@@ -178,7 +178,8 @@ def build_summary(ds, cycle=None, theme=None, state=None, as_of=None) -> dict:
 def _check_selection(args, ds) -> str | None:
     """Validate --cycle, --theme and --state against the data; return the state code, upper-cased."""
     if args.cycle is not None and args.cycle not in set(ds.cycles["cycle"].astype(int)):
-        raise UsageError(f"argument --cycle: no cycle {args.cycle}; the cycles are {', '.join(map(str, sorted(ds.cycles['cycle'].astype(int))))}")
+        known = ", ".join(map(str, sorted(ds.cycles["cycle"].astype(int))))
+        raise UsageError(f"argument --cycle: no cycle {args.cycle}; the cycles are {known}")
     if args.theme is not None and args.theme not in set(ds.themes["theme_slug"]):
         raise UsageError(f"argument --theme: unknown theme {args.theme!r}; run with a slug from data/themes.csv, e.g. death-penalty")
     state = args.state.upper() if args.state else None
@@ -247,7 +248,8 @@ def cmd_summary(args) -> int:
         print("Published tallies:")
         for t in summary["published_tallies"]:
             figs = " / ".join("?" if t[k] is None else str(t[k]) for k in metrics.TALLY_FIELDS)
-            print(f"  cycle {t['cycle']} [{t['scope']}] total/impl/partial/unfulfilled/not assessed = {figs}  ({t['assessor']}; {t['source_id']})")
+            print(f"  cycle {t['cycle']} [{t['scope']}] total/impl/partial/unfulfilled/not assessed = {figs}"
+                  f"  ({t['assessor']}; {t['source_id']})")
     return 0
 
 
@@ -374,7 +376,8 @@ def cmd_import(args) -> int:
           f"{len(report.updated)} rows updated; {report.unchanged} unchanged"
           + (f"; rows left out: {', '.join(map(str, report.skipped_rows))}" if report.skipped_rows else ""))
     for u in report.updated[:20]:
-        print(f"  updated {u['recommendation_id']} {u['state_iso3']}: " + ", ".join(f"{k} {v['from']} -> {v['to']}" for k, v in u.items() if isinstance(v, dict)))
+        changes = ", ".join(f"{k} {v['from']} -> {v['to']}" for k, v in u.items() if isinstance(v, dict))
+        print(f"  updated {u['recommendation_id']} {u['state_iso3']}: {changes}")
     return 0
 
 

@@ -27,8 +27,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import models as m
 from .schema import TABLE_NAMES, TABLES, TableSpec
-from .timeline import KNOWN_FROM, add_known_from
 from .schema import spec as schema_spec
+from .timeline import KNOWN_FROM, add_known_from
 
 #: Environment variable that points the app and the CLI at another data folder.
 DATA_DIR_ENV = "COMPLIANCE_DATA_DIR"
@@ -127,7 +127,8 @@ def isin(series: pd.Series, values) -> np.ndarray:
     """Fast membership test for string columns (pyarrow's hash lookup; pandas' isin on Arrow strings is ~15×
     slower at 300,000 rows). Missing values are never members."""
     arr = pa.array(series, from_pandas=True)
-    value_set = pa.array(pd.unique(pd.Series(list(values) if not isinstance(values, pd.Series) else values, dtype=object)), type=pa.string())
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    value_set = pa.array(pd.unique(series.astype(object)), type=pa.string())
     if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
         arr = arr.cast(pa.string())
     return pc.fill_null(pc.is_in(arr, value_set=value_set), False).to_numpy(zero_copy_only=False)
@@ -412,32 +413,41 @@ def _cross_check(f: dict[str, pd.DataFrame], problems: list[Problem], warnings: 
 
     # rules across columns and tables that a reference cannot say
     if len(f["dataset.csv"]) != 1:
-        problems.append(Problem("dataset.csv", None, None, f"must have exactly one row (the state under review); has {len(f['dataset.csv'])}"))
+        problems.append(Problem("dataset.csv", None, None,
+                                f"must have exactly one row (the state under review); has {len(f['dataset.csv'])}"))
     recs = f["recommendations.csv"]
     demands = f["demands.csv"]
     prefix_cycle = recs["recommendation_id"].str.extract(r"^C(\d+)-")[0].astype("Int64")
     for row in _rows_where((prefix_cycle != recs["cycle"]).fillna(False)):
-        problems.append(Problem("recommendations.csv", row, "recommendation_id", f"id {recs.iloc[row-1]['recommendation_id']!r} does not start with C{recs.iloc[row-1]['cycle']}- (its cycle)"))
+        rec = recs.iloc[row - 1]
+        problems.append(Problem("recommendations.csv", row, "recommendation_id",
+                                f"id {rec['recommendation_id']!r} does not start with C{rec['cycle']}- (its cycle)"))
     rs = f["recommendation_states.csv"]
     without_states = set(recs["recommendation_id"]) - set(rs["recommendation_id"])
     for idx in recs.index[recs["recommendation_id"].isin(without_states)]:
-        problems.append(Problem("recommendations.csv", int(idx) + 1, "recommendation_id", f"{recs.at[idx, 'recommendation_id']!r} has no recommending state in recommendation_states.csv"))
+        problems.append(Problem("recommendations.csv", int(idx) + 1, "recommendation_id",
+                                f"{recs.at[idx, 'recommendation_id']!r} has no recommending state in recommendation_states.csv"))
     # the paragraph response must agree with the per-state responses where those are given
     g = rs.dropna(subset=["response"]).groupby("recommendation_id")["response"]
     expected = g.first().where(g.nunique() == 1, "partially_supported")
     exp = recs["recommendation_id"].map(expected)
     for idx in recs.index[exp.notna() & (exp != recs["response"])]:
         got = sorted(set(rs.loc[rs["recommendation_id"] == recs.at[idx, "recommendation_id"], "response"].dropna()))
-        problems.append(Problem("recommendations.csv", int(idx) + 1, "response", f"expected {exp[idx]!r} from the recommending states' responses ({', '.join(got)}); got {recs.at[idx, 'response']!r}"))
+        problems.append(Problem("recommendations.csv", int(idx) + 1, "response",
+                                f"expected {exp[idx]!r} from the recommending states' responses ({', '.join(got)}); "
+                                f"got {recs.at[idx, 'response']!r}"))
 
     named = demands["addressee"] == "named_states"
     for row in _rows_where(named & demands["addressee_iso3"].isna()):
-        problems.append(Problem("demands.csv", row, "addressee_iso3", "is required when addressee is named_states; list the states' ISO3 codes"))
+        problems.append(Problem("demands.csv", row, "addressee_iso3",
+                                "is required when addressee is named_states; list the states' ISO3 codes"))
 
     ev = f["icc_events.csv"]
     state_pos = ev["position"].isin(m.ICC_STATE_POSITIONS)
     for row in _rows_where(state_pos & ev["actor_iso3"].isna()):
-        problems.append(Problem("icc_events.csv", row, "actor_iso3", f"a state position ({ev.iloc[row-1]['position']}) needs the state's ISO3 code; use position context for other actors"))
+        problems.append(Problem("icc_events.csv", row, "actor_iso3",
+                                f"a state position ({ev.iloc[row-1]['position']}) needs the state's ISO3 code; "
+                                "use position context for other actors"))
     pl = f["pledges.csv"]
     for row in _rows_where(pl["amount"].notna() & pl["currency"].isna()):
         problems.append(Problem("pledges.csv", row, "currency", "is required when an amount is given"))

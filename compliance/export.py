@@ -174,7 +174,8 @@ def table_csv(df: pd.DataFrame, header_lines: list[str] | None = None) -> bytes:
 def table_xlsx(sheets: dict[str, pd.DataFrame], notes: list[str] | None = None) -> bytes:
     """An XLSX workbook, one sheet per table, cells neutralised and written as text (never as formulas)."""
     buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as xw:
+    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": options}) as xw:
         for name, df in sheets.items():
             neutralise_frame(df).to_excel(xw, sheet_name=_sheet_name(name), index=False)
         if notes:

@@ -281,7 +281,7 @@ def parse_map(spec: str) -> dict[str, str]:
             raise ImportFormatError(f"--map: no column given for {key}; write {key}=COLUMN")
         mapping[key] = col
     if not mapping:
-        raise ImportFormatError(f"--map is empty; write FIELD=COLUMN pairs, e.g. text=Recommendation,recommending_states=State")
+        raise ImportFormatError("--map is empty; write FIELD=COLUMN pairs, e.g. text=Recommendation,recommending_states=State")
     return mapping
 
 
@@ -331,7 +331,8 @@ def suggest_mapping(columns) -> dict[str, str]:
     guesses = {
         "text": ("recommendation", "text", "recommendation text"),
         "paragraph": ("paragraph", "para", "recommendation number", "no.", "number"),
-        "recommending_states": ("recommending state", "recommending states", "from", "state", "recommending country", "upr recommending states"),
+        "recommending_states": ("recommending state", "recommending states", "from", "state", "recommending country",
+                                "upr recommending states"),
         "response": ("response", "position", "upr position", "status of recommendation"),
         "session": ("session", "upr session"),
         "cycle": ("cycle", "upr cycle"),
@@ -560,7 +561,8 @@ def parse_table(df: pd.DataFrame, layout: Layout, ds: Dataset, state: str, cli_c
                         continue
                 elif any(c is None for c in codes):
                     bad = next(x for x, c in zip(names, codes) if c is None)
-                    problems.append((sur_col, f"unknown state under review {bad!r}: add it to ALIASES in compliance/countries.py if it is a real state"))
+                    problems.append((sur_col, f"unknown state under review {bad!r}: "
+                                              "add it to ALIASES in compliance/countries.py if it is a real state"))
                 else:
                     out.other += 1
                     key = ";".join(codes)
@@ -599,7 +601,8 @@ def parse_table(df: pd.DataFrame, layout: Layout, ds: Dataset, state: str, cli_c
             rv = _single(get["response"][i], cols["response"], problems)
             resp = _response(rv)
             if resp is None:
-                problems.append((cols["response"], f"unknown response {rv!r}: expected Supported, Noted, Accepted, Partially supported or empty"))
+                problems.append((cols["response"],
+                                 f"unknown response {rv!r}: expected Supported, Noted, Accepted, Partially supported or empty"))
         else:
             resp = "unknown"
         action = None
@@ -628,7 +631,8 @@ def parse_table(df: pd.DataFrame, layout: Layout, ds: Dataset, state: str, cli_c
                 elif file_cycle is None:
                     file_cycle, how = session_to_cycle(session), f"session {session}"
                 elif session_to_cycle(session) != file_cycle:
-                    problems.append((cols["session"], f"session {session} is in cycle {session_to_cycle(session)}, but the row says cycle {file_cycle}"))
+                    problems.append((cols["session"],
+                                     f"session {session} is in cycle {session_to_cycle(session)}, but the row says cycle {file_cycle}"))
         if file_cycle is None and "symbol" in extra:
             sym = _single(extra["symbol"][i], layout.symbol, [])
             if sym:
@@ -641,7 +645,8 @@ def parse_table(df: pd.DataFrame, layout: Layout, ds: Dataset, state: str, cli_c
         cycle = None
         if not any(f == cols.get("session") for f, _ in problems):
             cycle = _pick_cycle(file_cycle, how, cli_cycle, problems, cols.get("session") or cols.get("cycle") or text_col)
-        row_themes = themes.resolve(get["themes"][i], layout.theme_mode, cols["themes"], problems, out.unmapped) if cols.get("themes") else []
+        row_themes = (themes.resolve(get["themes"][i], layout.theme_mode, cols["themes"], problems, out.unmapped)
+                      if cols.get("themes") else [])
         assessment = None
         if cols.get("assessment"):
             assessment = _clean(get["assessment"][i]) or None
@@ -915,7 +920,7 @@ def plan_import(ds: Dataset, raw: bytes, *, name: str = "upload", fmt: str = "au
         table, lines = read_table_lines(raw, name)
         if mapping or fmt == "mapped":
             if not mapping:
-                raise ImportFormatError(f"--format mapped needs a mapping: --map text=COLUMN,recommending_states=COLUMN… or --map-file FILE")
+                raise ImportFormatError("--format mapped needs a mapping: --map text=COLUMN,recommending_states=COLUMN… or --map-file FILE")
             layout = mapped_layout(table.columns, mapping)
         else:
             detected = detect_format(table.columns)

@@ -41,7 +41,8 @@ ROLES = (
 HEADER_RE = re.compile(
     r"UPR\s+of\s+(?P<state>.+?)\s*\(\s*(?P<cycle>\d{1,2})\s*(?:st|nd|rd|th)?\s+cycle\s*[-\u2013\u2014]\s*"
     r"(?P<session>\d{1,3})\s*(?:st|nd|rd|th)?\s+session\s*\)", re.I)
-SOURCE_RE = re.compile(r"^\s*Source\s+of\s+position\s*:\s*(?P<symbol>[^\n]*?)\s*(?:[-\u2013]\s*Para\.?\s*(?P<para>[\w.]+))?\s*$", re.I | re.M)
+SOURCE_RE = re.compile(r"^\s*Source\s+of\s+position\s*:\s*(?P<symbol>[^\n]*?)"
+                       r"\s*(?:[-\u2013]\s*Para\.?\s*(?P<para>[\w.]+))?\s*$", re.I | re.M)
 PARAGRAPH_RE = re.compile(r"^\s*(?P<para>\d{1,3}\.\d{1,3})\.?\s+(?P<rest>.*)$", re.S)
 SECTION_RE = re.compile(r"^\s*(sdgs?|affected persons|groups? of persons|persons affected)\s*:\s*(.*)$", re.I)
 THEME_CODE_RE = re.compile(r"^[A-Z]\d{1,2}(?:\.\d+)?\s+(?=\S)")

@@ -13,9 +13,8 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .data import Dataset
+from .data import Dataset, isin
 from .models import ICC_STATE_POSITIONS, STATUSES
-from .data import isin
 from .scoring import status_changes
 from .timeline import KNOWN_FROM, cutoff, existing
 

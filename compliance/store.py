@@ -40,8 +40,8 @@ from filelock import FileLock
 from .data import (
     DATA_DIR_ENV,
     DEFAULT_DATA_DIR,
-    DataValidationError,
     Dataset,
+    DataValidationError,
     Problem,
     dataset_from_tables,
     file_columns,

@@ -272,8 +272,8 @@ with tab_import:
             can_apply = plan.changed and refusal is None
             if st.button("Apply import", type="primary", disabled=not can_apply, key="imp_apply"):
                 applied = write(
-                    lambda: importer.apply_import(store, raw, editor=editor, summary=f"import {upload.name} ({r.format}) from the Data page",
-                                                  **plan_options),
+                    lambda: importer.apply_import(store, raw, editor=editor,
+                                                  summary=f"import {upload.name} ({r.format}) from the Data page", **plan_options),
                     lambda res: (f"Imported: {len(res[0].report.added_recommendations)} recommendations added, "
                                  f"{len(res[0].report.updated)} rows updated. The dashboard now shows the new data."
                                  if res[1].changed else "Nothing to change: the data already holds this file (saved meanwhile?)."))

@@ -11,6 +11,7 @@ from compliance import charts, metrics  # noqa: E402
 from compliance.models import ADDRESSEE_LABELS, STATUS_LABELS, STATUSES  # noqa: E402
 from ui.downloads import briefing_pack_button, table_downloads  # noqa: E402
 from ui.shared import current_filters, get_scored, get_status_sources, require_dataset, show_chart, show_table, source_table, state_name  # noqa: E402
+
 ds = require_dataset()
 flt = current_filters()
 scored = get_scored(ds, flt.as_of)
@@ -39,7 +40,8 @@ fig_time = charts.build_demand_timeline(dem, "Demands over time, by addressee an
 show_chart(fig_time, "demands_timeline", ds)
 
 by_addr = metrics.summarize(dem, "addressee")
-fig_addr = charts.build_status_bar_chart(by_addr, "addressee", "Status of demands by addressee", ctx, labels=ADDRESSEE_LABELS, horizontal=True)
+fig_addr = charts.build_status_bar_chart(by_addr, "addressee", "Status of demands by addressee", ctx, labels=ADDRESSEE_LABELS,
+                                         horizontal=True)
 show_chart(fig_addr, "demands_addressee", ds)
 
 by_issuer = metrics.summarize(dem, "issuer")

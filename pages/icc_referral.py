@@ -59,5 +59,5 @@ show_table(table, width="stretch", column_config={"what happened": st.column_con
 table_downloads(table, "icc-referral-events", "", as_of, "icc", [f"Events known by {as_of}"])
 st.caption("Undated events are listed but never used for a state's position. No state other than Lithuania "
            "has been found to have formally joined the referral.")
-briefing_pack_button([fig_map, fig_time], {"icc-events": table, "positions": positions, "calls-to-join": calls}, filters="none", as_of=as_of,
-                     page="icc-referral", key="icc", citations=list(source_table(ds, sources)["citation"]))
+briefing_pack_button([fig_map, fig_time], {"icc-events": table, "positions": positions, "calls-to-join": calls}, filters="none",
+                     as_of=as_of, page="icc-referral", key="icc", citations=list(source_table(ds, sources)["citation"]))

@@ -49,11 +49,13 @@ for col, (_, c) in zip(cols, coverage.iterrows()):
             continue
         total = "unknown" if pd.isna(c["total_published"]) else str(int(c["total_published"]))
         st.metric(f"Cycle {int(c['cycle'])} ({int(c['review_year'])})", total,
-                  help="Total number of recommendations as published (sources on the methodology page); 'unknown' where no source gives it.")
+                  help="Total number of recommendations as published (sources on the methodology page); "
+                       "'unknown' where no source gives it.")
         st.markdown(f"recommendations received  \n**{int(c['itemised'])}** itemised here · **{int(c['assessed'])}** with a status")
         tallies = metrics.published_tallies(ds, int(c["cycle"]), scope="all", as_of=flt.as_of)
         for t in tallies[:1]:
-            figs = ", ".join(f"{STATUS_LABELS[k].lower()} {'unknown' if t[k] is None else t[k]}" for k in ("implemented", "partial", "unfulfilled", "not_assessed"))
+            figs = ", ".join(f"{STATUS_LABELS[k].lower()} {'unknown' if t[k] is None else t[k]}"
+                             for k in ("implemented", "partial", "unfulfilled", "not_assessed"))
             st.caption(f"Published tally ({t['source_id']}): of {t['total']}, {figs}.")
         if not tallies:
             st.caption("No published tally found for this cycle.")

@@ -8,6 +8,7 @@ from ui.shared import ensure_routed
 ensure_routed()
 
 from compliance import metrics  # noqa: E402
+from compliance.export import neutralise_frame  # noqa: E402
 from compliance.models import RESPONSE_LABELS, RESPONSES, STATUS_LABELS, STATUSES  # noqa: E402
 from compliance.scoring import evidence_timeline, status_history, status_sources  # noqa: E402
 from ui.downloads import table_downloads  # noqa: E402
@@ -23,7 +24,6 @@ from ui.shared import (  # noqa: E402
     state_name,
     url_text_input,
 )
-from compliance.export import neutralise_frame  # noqa: E402
 
 ds = require_dataset()
 flt = current_filters()
@@ -142,6 +142,7 @@ if pick:
     if isinstance(item["recurrence_id"], str):
         same = scored[(scored["recurrence_id"] == item["recurrence_id"]) & (scored["item_id"] != pick)]
         label = ds.recurrences.set_index("recurrence_id").at[item["recurrence_id"], "label"]
-        st.markdown(f"**The same ask elsewhere** ({label}): " + (", ".join(f"{r.item_id} ({STATUS_LABELS[r.status]})" for r in same.itertuples()) or "none"))
+        elsewhere = ", ".join(f"{r.item_id} ({STATUS_LABELS[r.status]})" for r in same.itertuples()) or "none"
+        st.markdown(f"**The same ask elsewhere** ({label}): {elsewhere}")
     sources_expander(ds, [item["source_ids"], *behind, *timeline["source_ids"]],
                      "Every source for this recommendation (its text, response, evidence and assessments)")

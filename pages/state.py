@@ -11,7 +11,7 @@ ensure_routed()
 
 from compliance import charts, metrics, states  # noqa: E402
 from compliance.models import ICC_POSITION_LABELS, RESPONSE_LABELS, STATUS_LABELS, STATUSES  # noqa: E402
-from ui.downloads import briefing_pack_button, brief_button, table_downloads  # noqa: E402
+from ui.downloads import brief_button, briefing_pack_button, table_downloads  # noqa: E402
 from ui.shared import (  # noqa: E402
     current_filters,
     get_scored,
@@ -97,7 +97,8 @@ def one_state(iso3: str) -> None:
     })
     show_table(recs, width="stretch", height=min(35 * (len(recs) + 1) + 3, 560),
                column_config={"summary": st.column_config.TextColumn(width="large")})
-    table_downloads(recs, f"recommendations-{p.iso3}", f"state {p.iso3}", as_of, "state_recs", [f"State: {p.name}", f"Status as of {as_of}"])
+    table_downloads(recs, f"recommendations-{p.iso3}", f"state {p.iso3}", as_of, "state_recs",
+                    [f"State: {p.name}", f"Status as of {as_of}"])
     if len(p.recurring):
         st.markdown(f"**Asks {p.name} repeated across cycles**")
         show_table(p.recurring, width="stretch")

@@ -17,7 +17,8 @@ def base_tables() -> dict[str, list[dict]]:
         "dataset.csv": [{"state_under_review_iso3": "BLR", "title": "Synthetic test dataset", "source_ids": SRC, "note": ""}],
         "sources.csv": [
             {"source_id": SRC, "producer": "Test producer", "title": "Synthetic test source", "url": "https://example.org/test",
-             "published_date": "2020", "accessed_date": "2026-11-24", "citation": "Test producer, synthetic", "note": "synthetic test data"},
+             "published_date": "2020", "accessed_date": "2026-11-24", "citation": "Test producer, synthetic",
+             "note": "synthetic test data"},
         ],
         "themes.csv": [
             {"theme_slug": "death-penalty", "label": "Death penalty", "description": "d"},

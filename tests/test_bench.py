@@ -11,10 +11,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 
 from bench.synth import expected_counts, write_corpus
 from compliance.data import DEFAULT_DATA_DIR, FILES, load_dataset
-from conftest import ROOT
 
 SCALE = 0.01
 

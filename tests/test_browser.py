@@ -15,7 +15,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -119,7 +118,8 @@ def test_deep_link_first_on_fresh_server(server, page):
     expect(sidebar.get_by_text("Theme", exact=True)).to_be_visible()
     # the navigation of the router is there too, not the legacy page list alone
     expect(sidebar.get_by_text("Sources & methodology")).to_be_visible()
-    page.screenshot(path=str(ROOT / "tests" / "screenshots" / "icc_deep_link.png"), full_page=False) if (ROOT / "tests" / "screenshots").is_dir() else None
+    if (ROOT / "tests" / "screenshots").is_dir():
+        page.screenshot(path=str(ROOT / "tests" / "screenshots" / "icc_deep_link.png"), full_page=False)
     choose(page, "UPR cycle", "3")
     page.wait_for_function("() => window.location.search.includes('cycle=3')", timeout=30_000)
     assert "/icc_referral" in page.url

@@ -164,8 +164,8 @@ def test_source_line_puts_the_most_cited_first(shipped):
 def test_many_sources_are_cut_short_with_a_count(shipped):
     ctx = context(shipped, list(shipped.sources["source_id"]))
     lines = ctx.source_lines()
-    assert len(lines) == 2 and all(len(l) <= charts.FOOTER_CHARS for l in lines)
-    shown = sum(l.count(" (") for l in lines)
+    assert len(lines) == 2 and all(len(line) <= charts.FOOTER_CHARS for line in lines)
+    shown = sum(line.count(" (") for line in lines)
     assert lines[-1].endswith(f" and {len(shipped.sources) - shown} more — full list in the pack")
 
 

@@ -7,11 +7,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
+from factory import write_dataset
 
 from compliance.cli import main
 from compliance.data import FILES
-from conftest import ROOT
-from factory import write_dataset
 
 
 def run(capsys, *args):
@@ -28,7 +28,8 @@ def test_validate_shipped_data_as_a_process():
 
 def test_validate_invalid_data_lists_problems(tmp_path, capsys):
     root = write_dataset(tmp_path / "d")
-    (root / "observations.csv").write_text("observation_id,criterion_id,observed_date,met,source_ids,note\nO1,moratorium,2020-01-01,maybe,TEST1,\nO2,ghost,2020,yes,TEST1,\n")
+    (root / "observations.csv").write_text("observation_id,criterion_id,observed_date,met,source_ids,note\n"
+                                           "O1,moratorium,2020-01-01,maybe,TEST1,\nO2,ghost,2020,yes,TEST1,\n")
     code, out, err = run(capsys, "validate", "--data", str(root))
     assert code == 1
     assert 'data/observations.csv, row 1, field "met": expected yes, partly or no' in err

@@ -36,8 +36,8 @@ def test_csv_equals_figure_data():
     fig = bar(7)
     raw = export.figure_csv(fig).decode("utf-8-sig")
     lines = raw.splitlines()
-    assert lines[0].startswith("# Belarus: Status by cycle 7") and any("Filters: cycle 3" in l for l in lines[:5])
-    body = pd.read_csv(io.StringIO("\n".join(l for l in lines if not l.startswith("#"))))
+    assert lines[0].startswith("# Belarus: Status by cycle 7") and any("Filters: cycle 3" in line for line in lines[:5])
+    body = pd.read_csv(io.StringIO("\n".join(line for line in lines if not line.startswith("#"))))
     assert list(body.columns) == ["status", "cycle", "items"]  # named for what they hold, not series/x/y
     impl = body[body["status"] == "Implemented"]
     assert list(impl["items"]) == [7, 1] and list(impl["cycle"].astype(str)) == ["1", "3"]
@@ -81,7 +81,8 @@ def test_table_csv_neutralises():
 
 
 @pytest.mark.parametrize("chart,filters,as_of,ext,expected", [
-    ("Status by cycle", "cycle 3 (2020); theme: Death penalty", "2026-11-24", "png", "status-by-cycle_cycle-3-2020-theme-death-penalty_2026-11-24.png"),
+    ("Status by cycle", "cycle 3 (2020); theme: Death penalty", "2026-11-24", "png",
+     "status-by-cycle_cycle-3-2020-theme-death-penalty_2026-11-24.png"),
     ("Pledges — in ‘EUR’", "none (all items)", "2026-11-24", "svg", "pledges-in-eur_all_2026-11-24.svg"),
     ("Łódź ünïcödé", "", "2026-11-24", "csv", "odz-unicode_all_2026-11-24.csv"),
 ])

@@ -12,14 +12,13 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from conftest import ROOT
+from factory import csv_text, import_target
 
 from compliance.cli import main
 from compliance.data import file_columns, load_dataset
-from compliance.importer import (ImportFormatError, ImportRefused, assessment_status, parse_map, parse_map_file,
-                                 plan_import)
+from compliance.importer import ImportFormatError, ImportRefused, assessment_status, parse_map, parse_map_file, plan_import
 from compliance.matrix import split_clauses, theme_labels
-from conftest import ROOT
-from factory import csv_text, import_target
 
 FIX = ROOT / "tests" / "fixtures"
 SAMPLE = ROOT.parent / "shared" / "samples" / "upr48_slovenia_thematic_list_of_recommendations.docx"

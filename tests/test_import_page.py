@@ -4,10 +4,10 @@ previews, and a file about another state is refused on the page."""
 
 from __future__ import annotations
 
-
-import compliance.importer as importer
 from conftest import ROOT
 from test_pages import data_app, no_errors, shipped_data, unlock  # noqa: F401  (shipped_data: autouse fixture)
+
+import compliance.importer as importer
 
 FIX = ROOT / "tests" / "fixtures"
 

@@ -11,9 +11,8 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from conftest import ROOT
+from streamlit.testing.v1 import AppTest
 
 from ui.shared import PAGE_SPECS  # noqa: E402
 

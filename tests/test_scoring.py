@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from factory import assessment, base_tables, obs, write_dataset
 
 from compliance.data import load_dataset
 from compliance.scoring import score_items, status_history, status_source_table, status_sources
-from factory import assessment, base_tables, obs, write_dataset
 
 ITEM = "C1-98.16"  # judged by two criteria: moratorium, no-executions (weight 1 each)
 

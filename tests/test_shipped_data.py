@@ -9,10 +9,10 @@ from collections import Counter, defaultdict
 
 import pandas as pd
 import pycountry
+from conftest import ROOT
 
 from compliance.data import FILES, split_list
 from compliance.schema import spec as schema_spec
-from conftest import ROOT
 
 DATA = ROOT / "data"
 

@@ -6,6 +6,7 @@ import io
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
@@ -13,7 +14,6 @@ from compliance import states
 from compliance.brief import make_brief, state_brief
 from compliance.cli import main
 from compliance.export import images_available
-from conftest import ROOT
 
 
 @pytest.fixture(autouse=True)

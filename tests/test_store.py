@@ -12,6 +12,7 @@ import threading
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from compliance.data import DataValidationError, load_dataset
 from compliance.store import (
@@ -26,7 +27,6 @@ from compliance.store import (
     frame_to_csv,
     merge_upload,
 )
-from conftest import ROOT
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 
 from compliance.cli import build_summary, main
 from compliance.data import DataValidationError
 from compliance.store import CRASH_ENV, CsvFolderStore, add_observation, open_store
-from conftest import ROOT
 
 KINDS = ("csv", "postgresql")
 

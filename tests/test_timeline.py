@@ -7,13 +7,13 @@ import json
 
 import pandas as pd
 import pytest
+from factory import SRC, base_tables, obs, write_dataset
 
 from compliance import metrics
 from compliance.cli import build_summary, main
 from compliance.data import load_dataset
 from compliance.scoring import score_items, status_changes
 from compliance.timeline import KNOWN_FROM, cutoff, existing
-from factory import SRC, base_tables, obs, write_dataset
 
 
 def dataset(tmp_path, mutate=None):

@@ -12,10 +12,10 @@ import streamlit as st
 
 from compliance.charts import ChartContext
 from compliance.countries import all_state_codes, state_label, state_name
-from compliance.data import DataValidationError, Dataset
+from compliance.data import Dataset, DataValidationError
 from compliance.export import neutralise_frame
-from compliance.store import Store, configured_store_spec, open_store
 from compliance.scoring import scored_items
+from compliance.store import Store, configured_store_spec, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUTED_KEY = "_routed_by_dashboard"
