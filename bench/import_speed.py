@@ -8,7 +8,7 @@ texts, real state names, sessions 22 and 36, issues from data/theme_map_uprinfo.
 dataset's state under review, so every row goes through parsing *and* merging. What is timed is
 `compliance.importer.plan_import` on the shipped data (loaded once, not timed): read the bytes, parse, check, merge
 — a dry run; nothing is written. The files are made in memory and never written to data/. The real OHCHR matrix
-in ../shared/samples/ is timed too when it is there. The last line is JSON.
+(tests/fixtures/, a copy of the shared sample) is timed too. The last line is JSON.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from compliance.importer import UPRINFO_COLUMNS, plan_import  # noqa: E402
 STATES = ["Norway", "Lithuania", "Czechia", "France", "Brazil", "Japan", "Canada", "Chile", "Kenya", "Mexico",
           "Palestine", "Holy See", "Republic of Korea", "United Kingdom of Great Britain and Northern Ireland",
           "Iran (Islamic Republic of)", "Poland", "Germany", "Spain", "Italy", "Switzerland"]
-SAMPLE = ROOT.parent / "shared" / "samples" / "upr48_slovenia_thematic_list_of_recommendations.docx"
+SAMPLE = ROOT / "tests" / "fixtures" / "upr48_slovenia_thematic_list_of_recommendations.docx"
 
 
 def synthetic_uprinfo(rows: int, state_name: str = "Belarus", seed: int = 0, issues: list[str] | None = None) -> bytes:

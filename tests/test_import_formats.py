@@ -21,7 +21,7 @@ from compliance.importer import ImportFormatError, ImportRefused, assessment_sta
 from compliance.matrix import split_clauses, theme_labels
 
 FIX = ROOT / "tests" / "fixtures"
-SAMPLE = ROOT.parent / "shared" / "samples" / "upr48_slovenia_thematic_list_of_recommendations.docx"
+SAMPLE = FIX / "upr48_slovenia_thematic_list_of_recommendations.docx"  # a copy of the shared sample
 
 
 @pytest.fixture
@@ -49,7 +49,6 @@ def run_json(capsys, data, *args):
 # --- the real OHCHR matrix -------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="the shared sample is not beside the repository")
 def test_real_slovenia_matrix_dry_runs_to_254_recommendations(capsys, data):
     before = snapshot(data)
     started = time.perf_counter()
@@ -67,7 +66,6 @@ def test_real_slovenia_matrix_dry_runs_to_254_recommendations(capsys, data):
     assert elapsed < 10  # 'well under a second' for the plan itself; see bench/import_speed.py
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="the shared sample is not beside the repository")
 def test_real_matrix_about_another_state_is_refused_and_writes_nothing(capsys, data):
     before = snapshot(data)
     code, out, _ = run(capsys, data, SAMPLE)  # default --state: the dataset's (BLR)
