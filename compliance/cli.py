@@ -29,7 +29,7 @@ from filelock import Timeout as LockTimeout
 
 from . import metrics, money
 from .data import DataValidationError, valid_iso3
-from .models import STATUSES
+from .models import CYCLES_TEXT, FIRST_SESSION, STATUSES
 from .scoring import scored_items
 from .store import STORE_ENV, StoreError, open_store
 from .timeline import cutoff
@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     _store_argument(v)
     s = sub.add_parser("summary", help="status counts and published tallies for a selection")
     _store_argument(s)
-    s.add_argument("--cycle", type=int, help="UPR cycle 1-4 (demands have no cycle and are left out)")
+    s.add_argument("--cycle", type=int, help="a UPR cycle of the dataset (demands have no cycle and are left out)")
     s.add_argument("--theme", help="theme slug, e.g. death-penalty")
     s.add_argument("--state", help="recommending (or addressed) state, ISO 3166 alpha-3, e.g. NOR")
     s.add_argument("--as-of", type=_date, dest="as_of", help="status as of this date (YYYY-MM-DD; default today)")
@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="default auto: tells a matrix, a UHRI and a UPR Info export apart, and says when it cannot")
     i.add_argument("--state", help="state under review, ISO3 (default: the dataset's, data/dataset.csv); a file about "
                    "another state can be checked with --dry-run, never applied")
-    i.add_argument("--cycle", type=int, help="UPR cycle 1-4 of rows whose file does not say it")
+    i.add_argument("--cycle", type=int, help=f"UPR cycle ({CYCLES_TEXT}) of rows whose file does not say it")
     i.add_argument("--map", dest="mapping", metavar="FIELD=COLUMN[,FIELD=COLUMN...]",
                    help="which column holds what, for a file whose header is not known (fields: text, paragraph, "
                    "recommending_states, response, session, cycle, themes, state_under_review, assessment)")
@@ -264,8 +264,8 @@ def _import_options(args, ds):
         mapping = parse_map(args.mapping)
     elif args.map_file:
         mapping = load_map_file(args.map_file)
-    if args.cycle is not None and not 1 <= args.cycle <= 4:
-        raise UsageError(f"argument --cycle: {args.cycle} is not a UPR cycle (1-4)")
+    if args.cycle is not None and args.cycle not in FIRST_SESSION:
+        raise UsageError(f"argument --cycle: {args.cycle} is not a UPR cycle ({CYCLES_TEXT})")
     given = [f for f, v in (("--assessor", args.assessor), ("--assessed-on", args.assessed_on), ("--source", args.source_id)) if v]
     assess = None
     if given:

@@ -47,6 +47,7 @@ import pandas as pd
 
 from .countries import split_states, to_iso3
 from .data import Dataset, split_list
+from .models import CYCLES_TEXT, FIRST_SESSION
 from .readers import MAX_ROWS, ImportFormatError, container, decode_text, read_table, read_table_lines  # noqa: F401
 
 UPRINFO_COLUMNS = ["To", "To-Rgrp", "To-Org", "Text", "From", "From-Rgrp", "From-Org", "Response", "Action", "Issue", "Session"]
@@ -61,7 +62,7 @@ MAP_FIELDS: dict[str, str] = {
     "recommending_states": "the recommending state(s): names, one a line or separated by ';'",
     "response": "the response: Supported, Noted, Accepted, Partially supported …",
     "session": "the UPR Working Group session, e.g. 36 or '36th session'",
-    "cycle": "the UPR cycle, 1-4 (e.g. '3' or '3rd cycle')",
+    "cycle": f"the UPR cycle, {CYCLES_TEXT} (e.g. '3' or '3rd cycle')",
     "themes": "themes: our slugs, UPR Info issues or UHRI/OHCHR theme names, one a line or separated by ';'",
     "state_under_review": "the state under review (rows about other states are counted and skipped)",
     "assessment": "an assessment of implementation in words (imported as assessments with --assessor)",
@@ -165,13 +166,7 @@ def text_key(text: str) -> str:
 
 
 def session_to_cycle(session: int) -> int:
-    if session <= 12:
-        return 1
-    if session <= 26:
-        return 2
-    if session <= 40:
-        return 3
-    return 4
+    return max((c for c, first in FIRST_SESSION.items() if session >= first), default=min(FIRST_SESSION))
 
 
 def _cell(value) -> str:
@@ -236,7 +231,7 @@ def _cycle(value) -> int | None:
     if not m:
         return None
     c = _ORDINALS.get(m.group(1)) or int(m.group(1))
-    return c if 1 <= c <= 4 else None
+    return c if c in FIRST_SESSION else None
 
 
 def _symbol_cycle(symbol: str, ds: Dataset) -> tuple[int | None, int | None]:
@@ -506,7 +501,7 @@ def _recommending_states(names: list[str], column: str, problems: list) -> list[
 
 def _no_cycle_message(name: str) -> str:
     return (f"{name} does not say which UPR cycle its recommendations belong to (no cycle or session column, no "
-            "matrix page header, no document symbol we know): add --cycle N (1-4), or map a column with "
+            f"matrix page header, no document symbol we know): add --cycle N ({CYCLES_TEXT}), or map a column with "
             "--map session=COLUMN or cycle=COLUMN")
 
 
@@ -519,7 +514,7 @@ def _pick_cycle(file_cycle: int | None, how: str, cli_cycle: int | None, problem
         return file_cycle
     if cli_cycle is not None:
         return cli_cycle
-    problems.append((column, "no cycle for this row: fill in its session, or add --cycle N (1-4)"))
+    problems.append((column, f"no cycle for this row: fill in its session, or add --cycle N ({CYCLES_TEXT})"))
     return None
 
 
@@ -621,7 +616,7 @@ def parse_table(df: pd.DataFrame, layout: Layout, ds: Dataset, state: str, cli_c
                 file_cycle = _cycle(cv)
                 how = f"column {cols['cycle']}"
                 if file_cycle is None:
-                    problems.append((cols["cycle"], f"expected a cycle 1-4 such as 3 or '3rd cycle'; got {cv!r}"))
+                    problems.append((cols["cycle"], f"expected a cycle {CYCLES_TEXT} such as 3 or '3rd cycle'; got {cv!r}"))
         if cols.get("session"):
             sv = _single(get["session"][i], cols["session"], problems)
             if sv or not (file_cycle or "symbol" in extra or cli_cycle):
@@ -682,8 +677,8 @@ def parse_docx(raw: bytes, ds: Dataset, state: str, cli_cycle: int | None, name:
         out.other_states[out.file_state] = len(m.rows)
         return out
     header_cycle = m.cycle
-    if header_cycle is not None and not 1 <= header_cycle <= 4:
-        raise ImportFormatError(f"{name}: the page header says cycle {header_cycle}; UPR cycles are 1-4")
+    if header_cycle is not None and header_cycle not in FIRST_SESSION:
+        raise ImportFormatError(f"{name}: the page header says cycle {header_cycle}; UPR cycles are {CYCLES_TEXT}")
     if header_cycle and m.session and session_to_cycle(m.session) != header_cycle:
         out.warnings.append({"row": None, "field": "page header", "message":
                              f"the page header's session {m.session} is in cycle {session_to_cycle(m.session)} by our "
@@ -723,7 +718,7 @@ def parse_docx(raw: bytes, ds: Dataset, state: str, cli_cycle: int | None, name:
             session, how = session or s2, f"document symbol {symbol}"
         if file_cycle is None and no_cycle_anywhere:
             problems.append((col_rec, "no cycle: the page header does not say it and the source symbol is not one we "
-                                      "know; add --cycle N (1-4)"))
+                                      f"know; add --cycle N ({CYCLES_TEXT})"))
             cycle = None
         else:
             cycle = _pick_cycle(file_cycle, how, cli_cycle, problems, col_rec)
@@ -901,8 +896,8 @@ def plan_import(ds: Dataset, raw: bytes, *, name: str = "upload", fmt: str = "au
         raise ImportFormatError(f"state under review {state!r} is not an ISO 3166 alpha-3 code (e.g. BLR, SVN)")
     if fmt not in FORMATS:
         raise ImportFormatError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if cycle is not None and not 1 <= int(cycle) <= 4:
-        raise ImportFormatError(f"--cycle {cycle}: UPR cycles are 1-4")
+    if cycle is not None and int(cycle) not in FIRST_SESSION:
+        raise ImportFormatError(f"--cycle {cycle}: UPR cycles are {CYCLES_TEXT}")
     if assess is not None:
         check_assessment_options(ds, assess)
     if not raw or not raw.strip():

@@ -13,6 +13,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+#: The first Working Group session of each UPR cycle (OHCHR's session calendar): sessions 1-12 are the first cycle,
+#: 13-26 the second, 27-40 the third, 41 on the fourth. The cycles an imported file may name are these; a fifth
+#: cycle needs its first session added here.
+FIRST_SESSION = {1: 1, 2: 13, 3: 27, 4: 41}
+CYCLES_TEXT = f"{min(FIRST_SESSION)}-{max(FIRST_SESSION)}"  # '1-4', for messages
+
+
 
 class Status(StrEnum):
     """The status of an item at a date. Written once; imported everywhere."""
