@@ -243,3 +243,50 @@ def test_the_header_cycle_and_the_command_must_agree(shipped, tmp_path):
                                           "but --cycle says 3: remove --cycle, or check that this is the file you "
                                           "meant"}]
     assert [r.cycle for r in parse(shipped, path, cycle=4).rows] == [4]
+
+
+# --- a matrix's assessment column when the plan cannot be applied -------------------------------------
+
+COLS2 = ["Recommendation", "Position", "Full list of themes", "Assessment/comments on level of implementation"]
+SRC2 = "\nSource of position: A/HRC/30/3/Add.1 - Para. 3"
+HINT = "write one of: implemented, partially implemented, not implemented, no information"
+
+
+def assessed_matrix(tmp_path, header, *extra):
+    path = tmp_path / "assessed.docx"
+    _matrix(path, header, COLS2, [
+        ["131.1 Test ask one (Estonia);" + SRC2, "Noted", "- Death penalty", "Not implemented."],
+        ["131.2 Test ask two (Latvia);" + SRC2, "Supported", "- Death penalty", "Partially implemented: a visit."],
+        ["131.3 Test ask three (Austria);" + SRC2, "Supported", "- Death penalty", "Not implemented at all."],
+        ["131.4 Test ask four (Chile);" + SRC2, "Supported", "- Death penalty", "They said they would."],
+        ["131.5 Test ask five (Mexico);" + SRC2, "Supported", "- Death penalty", ""],
+        *extra])
+    return path
+
+
+def options(shipped):
+    from compliance.importer import AssessmentOptions
+
+    return AssessmentOptions("Test coalition", "2024-05-01", shipped.sources["source_id"].iloc[0])
+
+
+PREVIEW = {"mapped": 3, "statuses": {"unfulfilled": 2, "partial": 1},
+           "unmapped": [{"row": 4, "paragraph": "131.4", "message": f"no clear wording of a status; {HINT}"}],
+           "added": 0, "changed": 0, "unchanged": 0}
+
+
+def test_a_matrix_about_another_state_previews_its_assessments_and_adds_none(shipped, tmp_path):
+    path = assessed_matrix(tmp_path, "UPR of Norway (2nd Cycle - 22nd Session)")
+    plan = plan_import(shipped, path.read_bytes(), name=path.name, state="NOR", assess=options(shipped))
+    assert plan.report.assessments == PREVIEW and not plan.changed
+    assert "read for Norway (NOR), but this dataset is about Belarus (BLR)" in plan.refusal()
+
+
+def test_a_matrix_with_errors_previews_its_assessments_unless_the_errors_are_skipped(shipped, tmp_path):
+    path = assessed_matrix(tmp_path, "UPR of Belarus (2nd Cycle - 22nd Session)",
+                           ["131.6 Test ask six (Atlantis);" + SRC2, "Supported", "- Death penalty", "Implemented."])
+    plan = plan_import(shipped, path.read_bytes(), name=path.name, assess=options(shipped))
+    assert plan.report.assessments == PREVIEW and [e["row"] for e in plan.report.errors] == [6]
+    skipped = plan_import(shipped, path.read_bytes(), name=path.name, assess=options(shipped), skip_invalid=True)
+    a = skipped.report.assessments
+    assert (a["mapped"], a["statuses"], a["unmapped"], a["added"]) == (3, PREVIEW["statuses"], PREVIEW["unmapped"], 3)
