@@ -876,6 +876,15 @@ def _paragraph_response(responses) -> str:
     return "partially_supported"
 
 
+def _response_counts(responses_per_recommendation) -> dict[str, int]:
+    """{response: recommendations}, most common first: each recommendation's response from its states' responses."""
+    counts: dict[str, int] = {}
+    for responses in responses_per_recommendation:
+        r = _paragraph_response(responses)
+        counts[r] = counts.get(r, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
 def _isna(v) -> bool:
     return v is None or (isinstance(v, float) and v != v) or v is pd.NA
 
@@ -1002,11 +1011,7 @@ def _merge(ds: Dataset, parsed: Parsed, raw: bytes, *, name: str, state: str, da
         groups.setdefault(key, []).append(r)
     report.recommendations = len(groups)
     report.states = len({s for r in rows for s in r.states})
-    responses: dict[str, int] = {}
-    for members in groups.values():
-        resp = _paragraph_response(m.response for m in members)
-        responses[resp] = responses.get(resp, 0) + 1
-    report.responses = dict(sorted(responses.items(), key=lambda kv: -kv[1]))
+    report.responses = _response_counts([m.response for m in members] for members in groups.values())
     report.cycles = sorted({r.cycle for r in rows})
     report.sessions = sorted({r.session for r in rows if r.session})
     with_text = [r for r in rows if r.assessment]
@@ -1128,11 +1133,7 @@ def _merge(ds: Dataset, parsed: Parsed, raw: bytes, *, name: str, state: str, da
     merged_resp: dict[str, set] = {}
     for key, members in groups.items():
         merged_resp.setdefault(target_of_group[key], set()).update(m.response for m in members)
-    counts: dict[str, int] = {}
-    for resps in merged_resp.values():
-        r_ = _paragraph_response(resps)
-        counts[r_] = counts.get(r_, 0) + 1
-    report.responses = dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+    report.responses = _response_counts(merged_resp.values())
     tables = set()
     if states_changed or new_state_rows:
         states_df = states_df.copy()

@@ -547,3 +547,37 @@ def test_a_state_under_review_column_keeps_other_states_out(small):
     assert (plan.report.rows_read, plan.report.rows_for_other_states, plan.report.other_states) == (4, 1, {"POL": 1})
     # an empty cell is the state the file is read for
     assert (plan.report.unchanged, plan.report.added_state_rows) == (2, 1)
+
+
+def test_a_changed_action_is_an_update_with_the_import_added_to_the_row_sources(small):
+    plan = uprinfo({"Text": "98.16 Declare a moratorium", "From": "Brazil", "Response": "Noted", "Action": "4"}, ds=small)
+    r = plan.report
+    assert r.updated == [{"recommendation_id": "C1-98.16", "state_iso3": "BRA", "row": 1,
+                          "action_category": {"from": 5, "to": 4}}]
+    assert (r.unchanged, r.added_recommendations, r.added_state_rows) == (0, [], 0)
+    rows = plan.changes()["recommendation_states.csv"].set_index("state_iso3")
+    assert rows.at["BRA", "action_category"] == 4 and rows.at["BRA", "response"] == "noted"
+    assert rows.at["BRA", "source_ids"].split(";")[0] == "TEST1"
+    assert rows.at["BRA", "source_ids"].split(";")[1].startswith("IMPORT-UPRINFO-")
+    assert rows.at["LTU", "action_category"] == 5 and rows.at["LTU", "source_ids"] == "TEST1"  # untouched
+    same = uprinfo({"Text": "98.16 Declare a moratorium", "From": "Brazil", "Response": "Noted", "Action": "5"}, ds=small)
+    assert (same.report.updated, same.report.unchanged, same.changed) == ([], 1, False)
+    blank = uprinfo({"Text": "98.16 Declare a moratorium", "From": "Brazil", "Response": "Noted", "Action": ""},
+                    ds=small)  # no action in the file: the one we have stands
+    assert (blank.report.updated, blank.report.unchanged) == ([], 1)
+
+
+def test_responses_are_counted_per_recommendation_most_common_first(small):
+    plan = uprinfo({"Text": "Ask A", "Response": "Noted"}, {"Text": "Ask B", "From": "Chile"},
+                   {"Text": "Ask C", "From": "Peru"}, {"Text": "Ask D", "From": "Peru"}, ds=small)
+    assert list(plan.report.responses.items()) == [("supported", 3), ("noted", 1)]
+    assert (plan.report.recommendations, plan.report.states) == (4, 3)
+    # refused (another state under review) before merging: counted the same way, from the file
+    pol = {"To": "Poland"}
+    other = uprinfo({**pol, "Text": "Ask A", "Response": "Noted"}, {**pol, "Text": "Ask B", "From": "Chile"},
+                    {**pol, "Text": "Ask C", "From": "Peru"}, {**pol, "Text": "Ask D", "From": "Peru"}, ds=small,
+                    state="POL")
+    assert list(other.report.responses.items()) == [("supported", 3), ("noted", 1)]
+    assert (other.report.recommendations, other.report.states, other.report.cycles, other.report.sessions) == (
+        4, 3, [1], [8])
+    assert other.report.compared is False and not other.changed

@@ -143,6 +143,12 @@ def test_the_real_matrix_about_another_state_is_read_but_not_taken(shipped):
     assert (p.file_state, p.rows, p.other, p.other_states, p.errors) == ("SVN", [], 254, {"SVN": 254}, [])
     plan = plan_import(shipped, SLOVENIA.read_bytes(), name=SLOVENIA.name)
     assert not plan.changed and "is about Slovenia (SVN), not Belarus (BLR)" in plan.refusal()
+    r = plan.report
+    assert (r.file_state, r.dataset_state, r.rows_for_other_states, r.recommendations, r.responses) == (
+        "SVN", "BLR", 254, 0, {})
+    assert r.warnings == [{"row": None, "field": "page header", "message": "the file is about Slovenia (SVN), not "
+                           "Belarus (BLR): its 254 recommendations were not read; to check it, run a dry run with "
+                           "--state SVN"}]
 
 
 # --- what a page header or a row can get wrong -------------------------------------------------------
@@ -279,6 +285,9 @@ def test_a_matrix_about_another_state_previews_its_assessments_and_adds_none(shi
     path = assessed_matrix(tmp_path, "UPR of Norway (2nd Cycle - 22nd Session)")
     plan = plan_import(shipped, path.read_bytes(), name=path.name, state="NOR", assess=options(shipped))
     assert plan.report.assessments == PREVIEW and not plan.changed
+    r = plan.report
+    assert (r.recommendations, r.states, r.cycles, r.sessions, r.compared) == (5, 5, [2], [22], False)
+    assert list(r.responses.items()) == [("supported", 4), ("noted", 1)] and r.warnings == []
     assert "read for Norway (NOR), but this dataset is about Belarus (BLR)" in plan.refusal()
 
 
@@ -287,6 +296,7 @@ def test_a_matrix_with_errors_previews_its_assessments_unless_the_errors_are_ski
                            ["131.6 Test ask six (Atlantis);" + SRC2, "Supported", "- Death penalty", "Implemented."])
     plan = plan_import(shipped, path.read_bytes(), name=path.name, assess=options(shipped))
     assert plan.report.assessments == PREVIEW and [e["row"] for e in plan.report.errors] == [6]
+    assert (plan.report.skipped_rows, plan.report.recommendations, plan.changed) == ([6], 5, False)
     skipped = plan_import(shipped, path.read_bytes(), name=path.name, assess=options(shipped), skip_invalid=True)
     a = skipped.report.assessments
     assert (a["mapped"], a["statuses"], a["unmapped"], a["added"]) == (3, PREVIEW["statuses"], PREVIEW["unmapped"], 3)
