@@ -581,3 +581,27 @@ def test_responses_are_counted_per_recommendation_most_common_first(small):
     assert (other.report.recommendations, other.report.states, other.report.cycles, other.report.sessions) == (
         4, 3, [1], [8])
     assert other.report.compared is False and not other.changed
+
+
+def test_apply_import_writes_once_through_the_store_and_refuses_what_must_not_be_merged(tmp_path):
+    from factory import base_tables, write_dataset
+
+    from compliance.importer import ImportRefused, apply_import
+    from compliance.store import open_store
+
+    root = write_dataset(tmp_path / "d", base_tables())
+    store = open_store(root)
+    raw = csv_text([{**UPRINFO_ROW, "Text": "Test ask applied", "From": "Chile"}])
+    plan, result = apply_import(store, raw, editor="tester", summary="import e.csv", name="e.csv", today=TODAY)
+    assert result.changed and plan.report.applied is True and plan.report.added_state_rows == 1
+    assert set(result.files) == {"recommendations.csv", "recommendation_states.csv", "sources.csv"}
+    assert (result.audit["editor"], result.audit["summary"]) == ("tester", "import e.csv")
+    assert "Test ask applied" in set(store.load().recommendations["summary"])
+    before = {p.name: p.read_bytes() for p in root.glob("*.csv")}
+    again, result = apply_import(store, raw, editor="tester", summary="again", name="e.csv", today=TODAY)
+    assert not result.changed and again.report.applied is False and again.report.unchanged == 1
+    pol = csv_text([{**UPRINFO_ROW, "To": "Poland", "Text": "Test ask about Poland"}])
+    with pytest.raises(ImportRefused, match="read for Poland"):
+        apply_import(store, pol, editor="tester", summary="x", name="p.csv", state="POL", today=TODAY)
+    assert {p.name: p.read_bytes() for p in root.glob("*.csv")} == before  # refused: nothing written
+    assert [h["summary"] for h in store.history()][:1] == ["import e.csv"]  # one entry, for the one change

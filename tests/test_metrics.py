@@ -529,3 +529,15 @@ def test_recurrence_table_lists_each_status_of_a_cycle_and_counts_demands_as_num
                                              "1× partially implemented, 1× unfulfilled")
     assert t["demands"].tolist() == [0, 0] and str(t["demands"].dtype) == "int64"
     assert t.at["Free press", "asked in cycles"] == "2 (2015)" and t.at["Free press", "cycle 1"] == "–"
+
+
+def test_cycle_years_come_from_cycles_csv(shipped):
+    assert metrics.cycle_years(shipped) == {1: 2010, 2: 2015, 3: 2020, 4: 2025}
+    from factory import base_tables, csv_bytes, row
+
+    from compliance.data import dataset_from_tables
+
+    t = base_tables()
+    t["cycles.csv"].append(row("cycles.csv"))  # a fifth cycle appears once cycles.csv has it
+    years = metrics.cycle_years(dataset_from_tables(csv_bytes(t)))
+    assert years[5] == 2030 and all(isinstance(k, int) and isinstance(v, int) for k, v in years.items())
