@@ -157,9 +157,10 @@ def csv_text(rows: list[dict], columns=None) -> bytes:
     return fh.getvalue().encode("utf-8")
 
 
-def import_target():
+def import_target(edit=None):
     """The base dataset to import into (Belarus; C1-98.16 recommended by Brazil and Lithuania, noted; C3-GBR-1 by the
-    United Kingdom, its fingerprint kept), with UPR Info issues and UHRI keywords mapped to its two themes and cycle 1's report symbol."""
+    United Kingdom, its fingerprint kept), with UPR Info issues and UHRI keywords mapped to its two themes and cycle 1's
+    report symbol. `edit(tables)` may change the tables before they are loaded."""
     from compliance.data import dataset_from_tables
     from compliance.importer import text_key
 
@@ -172,4 +173,6 @@ def import_target():
     t["theme_map_uhri.csv"] = [{"keyword": "death penalty", "theme_slug": "death-penalty"},
                                {"keyword": "detention", "theme_slug": "political-prisoners"}]
     t["assessments.csv"] = [dict(assessment("A007", "C3-GBR-1", "2024", "unfulfilled"), rationale="Not implemented")]
+    if edit:
+        edit(t)
     return dataset_from_tables(csv_bytes(t))

@@ -605,3 +605,36 @@ def test_apply_import_writes_once_through_the_store_and_refuses_what_must_not_be
         apply_import(store, pol, editor="tester", summary="x", name="p.csv", state="POL", today=TODAY)
     assert {p.name: p.read_bytes() for p in root.glob("*.csv")} == before  # refused: nothing written
     assert [h["summary"] for h in store.history()][:1] == ["import e.csv"]  # one entry, for the one change
+
+
+HEADER_WORDS = {  # each header word a coalition's sheet may use, and the field the Data page suggests for it
+    "text": ("Recommendation", "Text", "Recommendation text"),
+    "paragraph": ("Paragraph", "Para", "Recommendation number", "No.", "Number"),
+    "recommending_states": ("Recommending state", "Recommending states", "From", "State", "Recommending country",
+                            "UPR recommending states"),
+    "response": ("Response", "Position", "UPR position", "Status of recommendation"),
+    "session": ("Session", "UPR session"),
+    "cycle": ("Cycle", "UPR cycle"),
+    "themes": ("Themes", "Theme", "Issue", "Issues"),
+    "state_under_review": ("State under review", "To", "Countries concerned", "SuR"),
+    "assessment": ("Assessment", "Implementation", "Level of implementation", "Status of implementation"),
+}
+
+
+@pytest.mark.parametrize("field,header", [(f, h) for f, words in HEADER_WORDS.items() for h in words])
+def test_each_header_word_suggests_its_field(field, header):
+    from compliance.importer import suggest_mapping
+
+    assert suggest_mapping([header]) == {field: header}
+    assert suggest_mapping([f"  {header.upper()}  ", "Unrelated"]) == {field: f"  {header.upper()}  "}
+
+
+def test_a_suggestion_takes_each_column_once_and_the_first_word_that_fits():
+    from compliance.importer import suggest_mapping
+
+    cols = ["Recommendation", "Recommending State", "State", "Position", "Issue", "Level of implementation", "Notes"]
+    assert suggest_mapping(cols) == {"text": "Recommendation", "recommending_states": "Recommending State",
+                                     "response": "Position", "themes": "Issue",
+                                     "assessment": "Level of implementation"}
+    assert suggest_mapping(["Text", "Recommendation text"]) == {"text": "Text"}  # the first word in the list wins
+    assert suggest_mapping([]) == {} and suggest_mapping(["Comment"]) == {}

@@ -791,3 +791,53 @@ def test_a_repeated_row_still_adds_the_states_it_alone_names(data):
     assert (plan.report.states, plan.report.added_state_rows) == (2, 2)
     added = plan.changes()["recommendation_states.csv"].iloc[-2:]
     assert added[["recommendation_id", "state_iso3"]].to_numpy().tolist() == [["C1-116.2", "BRA"], ["C1-116.2", "LTU"]]
+
+
+def test_a_changed_assessment_takes_the_new_status_text_and_source():
+    from factory import VALID_ROWS
+
+    from compliance.importer import AssessmentOptions
+
+    small = import_target(lambda t: t["sources.csv"].append(dict(VALID_ROWS["sources.csv"])))  # TEST2
+    sheet = {"Para": "", "Text": "Release detainees", "States": "United Kingdom", "Cycle": "3"}
+    plan = assessed({**sheet, "Our assessment": "Implemented: all were released"}, ds=small,
+                    assess=AssessmentOptions("Test coalition", "2024", "TEST2"))
+    a = plan.report.assessments
+    assert (a["mapped"], a["added"], a["changed"], a["unchanged"], a["statuses"]) == (1, 0, 1, 0, {"implemented": 1})
+    rows = plan.changes()["assessments.csv"].to_dict("records")
+    assert rows == [{"assessment_id": "A007", "item_id": "C3-GBR-1", "assessor": "Test coalition",
+                     "assessed_date": "2024", "status": "implemented", "rationale": "Implemented: all were released",
+                     "source_ids": "TEST2"}]
+
+
+def test_assessments_are_numbered_after_the_highest_id_and_from_a001_in_an_empty_table(small):
+    from compliance.importer import AssessmentOptions
+
+    opts = AssessmentOptions("Another coalition", "2025", "TEST1")
+    many = assessed({"Our assessment": "Implemented"}, {"Para": "98.17", "Our assessment": "Not implemented"},
+                    {"Para": "98.18", "Our assessment": "Partially implemented"}, ds=small, assess=opts)
+    a = many.report.assessments
+    assert (a["added"], a["changed"], a["unchanged"], a["mapped"]) == (3, 0, 0, 3)
+    new = many.changes()["assessments.csv"]
+    assert list(new["assessment_id"]) == ["A007", "A008", "A009", "A010"] and list(new.index) == [0, 1, 2, 3]
+    assert list(new["status"]) == ["unfulfilled", "implemented", "unfulfilled", "partial"]
+    # ids past A099 keep counting (A123 -> A124), and an empty table starts at A001
+    high = import_target(lambda t: t["assessments.csv"][0].update(assessment_id="A123"))
+    plan = assessed({"Para": "98.17", "Our assessment": "Implemented"}, ds=high, assess=opts)
+    assert list(plan.changes()["assessments.csv"]["assessment_id"]) == ["A123", "A124"]
+    empty = import_target(lambda t: t["assessments.csv"].clear())
+    plan = assessed({"Para": "98.17", "Our assessment": "Implemented"}, ds=empty, assess=opts)
+    assert list(plan.changes()["assessments.csv"]["assessment_id"]) == ["A001"]
+
+
+def test_the_uhri_layout_reads_its_columns_and_maps_themes_by_keyword():
+    from compliance.importer import uhri_layout
+
+    cols = ["Text", "Countries Concerned", "Reccomending Body", "UPR Reccomending States", "UPR Position",
+            "UPR Session", "Themes", "Document Symbol"]
+    lay = uhri_layout(cols)
+    assert (lay.format, lay.theme_mode, lay.body, lay.symbol, lay.paragraph_required) == (
+        "uhri", "keywords", "Reccomending Body", "Document Symbol", True)
+    assert lay.columns == {"text": "Text", "recommending_states": "UPR Reccomending States", "response": "UPR Position",
+                           "session": "UPR Session", "themes": "Themes", "state_under_review": "Countries Concerned"}
+    assert uhri_layout(["Text"]).columns == {"text": "Text"}  # columns that are not there are left out
