@@ -170,6 +170,8 @@ def build_tables(scale: float = 1.0, seed: int = 0) -> dict[str, pd.DataFrame]:
     })
     t["themes.csv"] = themes
     t.update(theme_maps)
+    kinds = pd.read_csv(DEFAULT_DATA_DIR / "ask_kinds.csv", dtype=str, keep_default_na=False)  # a vocabulary, real
+    t["ask_kinds.csv"] = kinds.assign(source_ids="")  # its real sources are not in the synthetic source list
 
     # --- recurrences: ~14 recurring asks per state under review
     n_rec_ids = n["recurrences"]
@@ -422,6 +424,11 @@ def build_tables(scale: float = 1.0, seed: int = 0) -> dict[str, pd.DataFrame]:
     return t
 
 
+#: the second reading of every synthetic fact (models.ReadTwice)
+READ = {"locator": "p. 1", "recorded_by": "bench generator", "read_by": "bench reader", "read_date": "2026-01-01",
+        "read_verdict": "confirmed", "read_note": ""}
+
+
 def _check_target(root: Path) -> Path:
     root = Path(root).resolve()
     data = DEFAULT_DATA_DIR.resolve()
@@ -452,6 +459,10 @@ def write_corpus(root: Path, scale: float = 1.0, seed: int = 0) -> dict:
         columns = _columns(spec)
         df = tables.get(spec.name, pd.DataFrame())
         df = df.reindex(columns=columns, fill_value="")  # exactly the model's header; columns not generated stay empty
+        if spec.read_twice:  # every synthetic fact has been read by a second (synthetic) reader, so it counts
+            for col, value in READ.items():
+                if col not in tables.get(spec.name, pd.DataFrame()).columns:
+                    df[col] = value
         df.to_csv(root / spec.name, index=False, encoding="utf-8", lineterminator="\n")
         files[spec.name] = len(df)
     n = expected_counts(scale)

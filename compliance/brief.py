@@ -25,6 +25,7 @@ from .charts import DASHBOARD_NAME, ChartContext
 from .countries import state_name
 from .data import Dataset
 from .models import STATUS_LABELS, STATUSES
+from .reading import reading_line
 from .scoring import scored_items, status_sources
 from .timeline import cutoff
 
@@ -98,6 +99,7 @@ def overview_brief(ds: Dataset, *, cycle=None, theme=None, state=None, as_of=Non
     ]
     cov = metrics.coverage_by_cycle(ds, recs, when)
     notes = metrics.coverage_lines(cov, _describe(ds, None, theme, state) if (theme or state) else None, when)
+    notes.append(reading_line(ds, recs))
     params = {"cycle": cycle, "theme": theme, "state": state, "as_of": when.date().isoformat()}
     return Brief(title="Belarus in the UN Universal Periodic Review: overview", filters=filters, as_of=when,
                  figures=figures, notes=notes, charts=figs, source_ids=sorted(sources),

@@ -10,6 +10,8 @@
     python -m compliance brief [--state ISO3] [--cycle N] [--theme SLUG] [--as-of DATE] --out FILE.pdf
     python -m compliance store copy --from FOLDER|URL --to FOLDER|URL
     python -m compliance store history|restore COMMIT_ID [--store FOLDER|URL]
+    python -m compliance review [--all | --unread] [--json]
+    python -m compliance review record TABLE ROW_ID --verdict VERDICT --reader NAME [--note TEXT] [--locator TEXT]
 
 Every command takes --store (alias --data): a data folder or a postgresql:// address ($COMPLIANCE_STORE).
 
@@ -29,7 +31,7 @@ from filelock import Timeout as LockTimeout
 
 from . import metrics, money
 from .data import DataValidationError, valid_iso3
-from .models import CYCLES_TEXT, FIRST_SESSION, STATUSES
+from .models import CYCLES_TEXT, FIRST_SESSION, READ_VERDICTS, STATUSES
 from .scoring import scored_items
 from .store import STORE_ENV, StoreError, open_store
 from .timeline import cutoff
@@ -102,6 +104,24 @@ def build_parser() -> argparse.ArgumentParser:
                    help="address of the dashboard, for the link that reopens the view (default $COMPLIANCE_PUBLIC_URL "
                         "or http://localhost:8501)")
     b.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    rv = sub.add_parser("review", help="the second reading: list the facts no second person has read (or that were set "
+                        "aside), or record a reading")
+    _store_argument(rv)
+    rv_which = rv.add_mutually_exclusive_group()
+    rv_which.add_argument("--unread", action="store_const", const="unread", dest="which",
+                          help="only rows nobody has read yet")
+    rv_which.add_argument("--all", action="store_const", const="all", dest="which", help="every row, with its reading")
+    rv.add_argument("--json", action="store_true", help="one JSON array")
+    rv_sub = rv.add_subparsers(dest="review_command", parser_class=_Parser)
+    rec = rv_sub.add_parser("record", help="record your reading of one row (you cannot read a row you wrote)")
+    _store_argument(rec)
+    rec.add_argument("table", help="observations.csv, assessments.csv, pledges.csv, icc_events.csv, demands.csv or "
+                     "evidence_searches.csv")
+    rec.add_argument("row_id", help="the row's id, e.g. O117")
+    rec.add_argument("--verdict", required=True, choices=READ_VERDICTS)
+    rec.add_argument("--reader", required=True, help="your name (recorded as read_by and in the audit log)")
+    rec.add_argument("--note", help="what you read and why the verdict (required for rejected and unreachable)")
+    rec.add_argument("--locator", help="where in the source the fact is said, if the row does not say it yet")
     st = sub.add_parser("store", help="copy the dataset between stores; list or restore its history")
     st_sub = st.add_subparsers(dest="store_command", required=True, parser_class=_Parser)
     c = st_sub.add_parser("copy", help="copy a whole validated dataset from one store to another (one change set)")
@@ -144,10 +164,50 @@ def load_args_dataset(args, store=None):
 
 
 def cmd_validate(args) -> int:
+    from .reading import review_rows
+
     ds = load_args_dataset(args)
     for w in ds.warnings:
         print(f"warning: {w}", file=sys.stderr)
+    unread = review_rows(ds, "unread")
+    if len(unread):  # the dashboard leaves them out until read; publishing them unread is refused
+        for r in unread.itertuples():
+            row = int(ds.table(r.table).index[ds.table(r.table).iloc[:, 0] == r.row_id][0]) + 1
+            print(f"- data/{r.table}, row {row}, field \"read_verdict\": {r.row_id} (recorded by {r.recorded_by}) has not "
+                  "been read by a second person; someone who did not write it reads it against its source "
+                  f"(python -m compliance review record {r.table} {r.row_id} --verdict … --reader NAME)", file=sys.stderr)
+        print(f"{len(unread)} row(s) not yet read by a second person (they do not count until read)", file=sys.stderr)
+        return 1
     print(f"ok: {len(ds.frames)} tables, {ds.row_count} rows valid in {ds.store.describe()}")
+    return 0
+
+
+def cmd_review(args) -> int:
+    from .reading import ReadingRefused, record_reading, review_rows
+
+    store = open_args_store(args)
+    if args.review_command == "record":
+        try:
+            result = record_reading(store, table=args.table, row_id=args.row_id, verdict=args.verdict, reader=args.reader,
+                                    note=args.note, locator=args.locator)
+        except ReadingRefused as exc:
+            raise UsageError(str(exc)) from None
+        print(f"recorded: {args.row_id} ({args.table}) {args.verdict} by {args.reader}"
+              + (f" (change set {result.commit_id})" if result.changed else " (already recorded)"))
+        return 0
+    ds = load_args_dataset(args, store)
+    rows = review_rows(ds, args.which or "open")
+    if args.json:
+        print(rows.astype(object).where(rows.notna(), None).to_json(orient="records", force_ascii=False, indent=2))
+        return 0
+    if not len(rows):
+        print("every fact has been read by a second person and counts")
+        return 0
+    for r in rows.itertuples():
+        state = r.read_verdict if isinstance(r.read_verdict, str) else "not read yet"
+        why = f" — {r.read_note}" if isinstance(r.read_note, str) and r.read_verdict in ("rejected", "unreachable") else ""
+        print(f"{r.table} {r.row_id} [{state}] written by {r.recorded_by}; sources {r.source_ids}: {r.what[:140]}{why}")
+    print(f"{len(rows)} row(s)")
     return 0
 
 
@@ -273,7 +333,8 @@ def _import_options(args, ds):
         if missing:
             raise UsageError(f"argument {given[0]}: importing assessments needs --assessor NAME --assessed-on DATE "
                              f"--source SOURCE_ID; missing {' '.join(missing)}")
-        assess = AssessmentOptions(args.assessor.strip(), args.assessed_on.strip(), args.source_id.strip())
+        assess = AssessmentOptions(args.assessor.strip(), args.assessed_on.strip(), args.source_id.strip(),
+                                   recorded_by=args.editor)
     return mapping, assess
 
 
@@ -426,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         handler = {"validate": cmd_validate, "summary": cmd_summary, "import": cmd_import, "progress": cmd_progress,
-                   "brief": cmd_brief, "store": cmd_store}[args.command]
+                   "brief": cmd_brief, "store": cmd_store, "review": cmd_review}[args.command]
         return handler(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -26,7 +26,7 @@ import pycountry
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import models as m
-from .schema import TABLE_NAMES, TABLES, TableSpec
+from .schema import BOOKKEEPING_DATES, TABLE_NAMES, TABLES, TableSpec
 from .schema import spec as schema_spec
 from .timeline import KNOWN_FROM, add_known_from
 
@@ -74,13 +74,18 @@ class DataValidationError(Exception):
 
 @dataclass
 class Dataset:
-    """The validated dataset: one DataFrame per file plus derived tables."""
+    """The validated dataset: one DataFrame per file plus derived tables.
+
+    `frames` holds what counts: for the tables whose rows are read twice (models.ReadTwice), only the rows a second
+    reader confirmed or corrected; every score, total, chart and command reads these. `written` holds every row as
+    written (rows not yet read, rejected or unreachable included): what writers change and the review lists."""
 
     frames: dict[str, pd.DataFrame]
     store: Any = None  # the compliance.store.Store it was read from (None for tables validated in memory)
     version: str = ""  # the store's version token when it was read
     warnings: list[str] = field(default_factory=list)
     items: pd.DataFrame = field(default_factory=pd.DataFrame)
+    written: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         frames = self.__dict__.get("frames", {})
@@ -90,7 +95,7 @@ class Dataset:
 
     def table(self, name: str) -> pd.DataFrame:
         """A copy of one file as written (its own columns, none of the loader's derived ones); missing = None."""
-        df = self.frames[name][file_columns(name)].copy()
+        df = (self.written or self.frames)[name][file_columns(name)].copy()
         return df.astype(object).where(df.notna(), None)
 
     @property
@@ -100,17 +105,15 @@ class Dataset:
 
     @property
     def row_count(self) -> int:
-        return sum(len(df) for df in self.frames.values())
+        return sum(len(df) for df in (self.written or self.frames).values())
 
     @property
     def last_updated(self) -> pd.Timestamp | None:
         """Newest dated fact in the dataset (observation, assessment, event, pledge, demand or source)."""
         stamps = []
         for t in TABLES:
-            if t.name == "evidence_searches.csv":  # when we searched is not a fact about Belarus
-                continue
             for col in t.dates:
-                if col == "accessed_date" or col in t.future_dates:  # nor is when we read a source
+                if col in BOOKKEEPING_DATES or col in t.future_dates:  # when we read or searched is no fact
                     continue
                 s = self.frames[t.name][f"{col}_start"].dropna()
                 if len(s):
@@ -475,6 +478,62 @@ def _cross_check(f: dict[str, pd.DataFrame], problems: list[Problem], warnings: 
             warnings.append(f"{len(unused)} {what}(s) defined but used by no row: {', '.join(unused)}")
 
 
+def _check_readings(f: dict[str, pd.DataFrame], problems: list[Problem], warnings: list[str]) -> None:
+    """The second reading of every fact (models.ReadTwice): a verdict names its reader and date, a reader gives a
+    verdict, nobody reads their own row, and a row set aside says why."""
+    for t in TABLES:
+        if not t.read_twice:
+            continue
+        df = f[t.name]
+        verdict, reader = df["read_verdict"], df["read_by"]
+        set_aside = verdict.isin(["rejected", "unreachable"])
+        for row in _rows_where(df["locator"].isna() & ~set_aside):
+            problems.append(Problem(t.name, row, "locator", "is required: say where in the source the fact is said "
+                                    "(paragraph, page, section or heading) so that a reader can find it"))
+        for row in _rows_where(verdict.notna() & reader.isna()):
+            problems.append(Problem(t.name, row, "read_by", "is required when read_verdict is given; name the second reader"))
+        for row in _rows_where(verdict.notna() & df["read_date"].isna()):
+            problems.append(Problem(t.name, row, "read_date", "is required when read_verdict is given (YYYY-MM-DD)"))
+        for row in _rows_where(verdict.isna() & (reader.notna() | df["read_date"].notna())):
+            problems.append(Problem(t.name, row, "read_verdict", "is required when read_by or read_date is given: "
+                                    f"one of {', '.join(m.READ_VERDICTS)}"))
+        own = reader.notna() & (reader.fillna("").str.strip().str.casefold()
+                                == df["recorded_by"].fillna("").str.strip().str.casefold())
+        for row in _rows_where(own):
+            problems.append(Problem(t.name, row, "read_by", f"{reader.iloc[row - 1]!r} also wrote this row (recorded_by); "
+                                    "a second reading must be made by someone else"))
+        for row in _rows_where(set_aside & df["read_note"].isna()):
+            problems.append(Problem(t.name, row, "read_note", f"is required when the row is {verdict.iloc[row - 1]}: say why"))
+    # a contested criterion shows both sides: at least two observations that disagree
+    contested = f["contested.csv"]["criterion_id"]
+    contested = contested[isin(contested, f["criteria.csv"]["criterion_id"]) & ~contested.duplicated(keep=False)]
+    obs = f["observations.csv"]
+    sides = obs[isin(obs["criterion_id"], contested)].groupby("criterion_id")["met"].nunique()
+    for idx in contested.index:
+        if sides.get(contested[idx], 0) < 2:
+            problems.append(Problem("contested.csv", int(idx) + 1, "criterion_id",
+                                    f"{contested[idx]!r} is marked contested but observations.csv does not record both "
+                                    "sides (two observations of it with different 'met'); add the other side's "
+                                    "observation or remove the row"))
+    without_kind = [i for name, col in (("recommendations.csv", "recommendation_id"), ("demands.csv", "demand_id"))
+                    for i in f[name].loc[f[name]["ask_kind"].isna(), col]]
+    if without_kind:
+        warnings.append(f"{len(without_kind)} item(s) have no ask_kind yet (the kind of ask the standard judges them by): "
+                        + ", ".join(without_kind[:20]) + (" …" if len(without_kind) > 20 else ""))
+
+
+def counted(f: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """What counts: every table, with the rows of read-twice tables that no second reader has confirmed or
+    corrected left out (not yet read, rejected, source unreachable). The one place this rule is applied."""
+    out = {}
+    for t in TABLES:
+        df = f[t.name]
+        if t.read_twice:
+            df = df[df["read_verdict"].isin(m.COUNTED_VERDICTS).to_numpy()].reset_index(drop=True)
+        out[t.name] = df
+    return out
+
+
 # --- derived tables -----------------------------------------------------------------------------
 
 
@@ -512,6 +571,8 @@ def build_items(f: dict[str, pd.DataFrame]) -> pd.DataFrame:
             KNOWN_FROM: recs[KNOWN_FROM],
             "recurrence_id": recs["recurrence_id"],
             "source_ids": recs["source_ids"],
+            "ask_kind": recs["ask_kind"],
+            "judgement": recs["judgement"],
         }
     )
     d = f["demands.csv"]
@@ -533,6 +594,8 @@ def build_items(f: dict[str, pd.DataFrame]) -> pd.DataFrame:
             KNOWN_FROM: d[KNOWN_FROM],
             "recurrence_id": d["recurrence_id"],
             "source_ids": d["source_ids"],
+            "ask_kind": d["ask_kind"],
+            "judgement": d["judgement"],
         }
     )
     items = pd.concat([r, dm], ignore_index=True)
@@ -571,10 +634,12 @@ def dataset_from_tables(contents: dict[str, bytes | None], *, store: Any = None,
         _check_keys(frames[t.name], t, problems)
     warnings: list[str] = []
     _cross_check(frames, problems, warnings)
+    _check_readings(frames, problems, warnings)
     if problems:
         raise DataValidationError(problems)
-    ds = Dataset(frames=frames, store=store, version=version, warnings=warnings)
-    ds.items = build_items(frames)
+    counting = counted(frames)
+    ds = Dataset(frames=counting, store=store, version=version, warnings=warnings, written=frames)
+    ds.items = build_items(counting)
     return ds
 
 

@@ -772,6 +772,8 @@ class AssessmentOptions:
     assessor: str
     assessed_on: str
     source: str
+    #: who transcribes the assessments into the data (the editor): a second person reads them before they count
+    recorded_by: str = "import"
 
 
 def check_assessment_options(ds: Dataset, opts: AssessmentOptions) -> None:
@@ -782,6 +784,20 @@ def check_assessment_options(ds: Dataset, opts: AssessmentOptions) -> None:
     if opts.source not in set(ds.sources["source_id"]):
         raise ImportFormatError(f"--source: {opts.source!r} is not in data/sources.csv; add the assessor's report there "
                                 "first (see data/README.md), then import with its source_id")
+
+
+def infer_ask_kind(text: str, kinds: pd.DataFrame) -> str | None:
+    """The kind of ask of a recommendation's text (ask_kinds.csv): the kind whose signal word comes first in it
+    ('Consider ratifying …' is a consider ask), the longer word on a tie; None when no signal word occurs (the item
+    then has no kind until someone sets one, and `validate` lists it)."""
+    best = None
+    low = str(text or "").casefold()
+    for kind, words in zip(kinds["ask_kind"], kinds["signal_words"]):
+        for word in (w.strip().casefold() for w in str(words or "").split(";") if w.strip()):
+            m = re.search(rf"\b{re.escape(word)}", low)
+            if m and (best is None or (m.start(), -len(word)) < best[0]):
+                best = ((m.start(), -len(word)), kind)
+    return best[1] if best else None
 
 
 # --- merging ---------------------------------------------------------------------------------------
@@ -1078,6 +1094,7 @@ def _merge(ds: Dataset, parsed: Parsed, raw: bytes, *, name: str, state: str, da
                 "summary": members[0].summary or members[0].text, "themes": ";".join(themes) or None,
                 "response": _paragraph_response({m.response for m in members}), "recurrence_id": None,
                 "source_ids": source_id, "note": f"Text as given in the imported {fmt} file ({Path(name).name}).",
+                "ask_kind": infer_ask_kind(members[0].text, ds.ask_kinds),
             })
             report.added_recommendations.append(rid)
         target_of_group[key] = rid
@@ -1229,17 +1246,18 @@ def _plan_assessments(groups, target_of_group, assessments: pd.DataFrame, opts: 
         if idx is not None:
             if (assessments.at[idx, "status"], assessments.at[idx, "rationale"]) == (status, msg):
                 rep["unchanged"] += 1
-            else:
-                assessments.at[idx, "status"] = status
-                assessments.at[idx, "rationale"] = msg
-                assessments.at[idx, "source_ids"] = opts.source
+            else:  # new words are a new row to read: its earlier second reading does not carry over
+                assessments.loc[idx, ["status", "rationale", "source_ids", "locator", "recorded_by"]] = [
+                    status, msg, opts.source, f"row {rows[0]} of the imported assessment column", opts.recorded_by]
+                assessments.loc[idx, ["read_by", "read_date", "read_verdict", "read_note"]] = None
                 rep["changed"] += 1
             continue
         aid = f"A{next_num:03d}"
         next_num += 1
         new_rows.append({"assessment_id": aid, "item_id": rid, "assessor": opts.assessor,
                          "assessed_date": opts.assessed_on, "status": status, "rationale": msg,
-                         "source_ids": opts.source})
+                         "source_ids": opts.source, "locator": f"row {rows[0]} of the imported assessment column",
+                         "recorded_by": opts.recorded_by})
         existing[(rid, opts.assessor, opts.assessed_on)] = -1
         rep["added"] += 1
     if new_rows:

@@ -13,6 +13,20 @@ RULES: tuple[tuple[str, str], ...] = (
                  "true for it to count as implemented (for example \"a moratorium on executions is in force\"). Each has "
                  "a weight (default 1). Criteria are shared, so the same evidence judges the same ask in every cycle."),
     ("Observations", "Dated, sourced evidence records whether a criterion was met: *yes*, *partly* or *no*."),
+    ("Read twice", "Every fact (evidence, assessment, demand, ICC event, pledge, documented search) says where in its "
+                   "source it is said, and is read against that source by someone who did not write it: the date and "
+                   "the verdict (*confirmed*, *corrected*, *rejected*, *source unreachable*). Only confirmed or "
+                   "corrected facts count; the others stay in the data with the reason and are shown apart."),
+    ("One standard", "Every recommendation and demand has a kind of ask (ratify, legislate, create an institution, "
+                     "consider, a policy, a right in practice, cooperate, end a practice, an act of another actor). "
+                     "For each kind the standard (the table on the methodology page) says what counts as implemented, "
+                     "partial and unfulfilled, and criteria are written to it, so two equally soft asks are judged "
+                     "alike. Adopting a plan is never enough for *implemented* when a result in practice is asked; a "
+                     "*consider* ask is met by a documented decision either way."),
+    ("Contested facts", "Where credible sources disagree on the fact a criterion rests on (official against "
+                        "independent figures), both are recorded and the criterion is contested from the day they "
+                        "disagree: from then it counts at most as *partly* met, never as met, and the item shows both "
+                        "sides with their sources."),
     ("Evidence score", "At a date, the weighted share of criteria met, using the latest observation of each criterion "
                        "up to that date. *Partly* counts half. A criterion nobody has observed yet counts as not met: "
                        "we never credit what no source shows. Score 1 means **implemented**; between 0 and 1, "
@@ -31,7 +45,7 @@ RULES: tuple[tuple[str, str], ...] = (
                           "shown with its source beside the itemised coverage and never mixed with it."),
     ("Money", "Amounts keep their original currency. Where converted to euros, each pledge uses the cited yearly "
               "average rate of its year; a pledge without an amount or a rate is listed as not converted, never "
-              "dropped, and running totals are never added to pledges."),
+              "dropped; running totals and disbursements of money pledged earlier are never added to pledges."),
 )
 
 

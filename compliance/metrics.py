@@ -331,7 +331,7 @@ def court_steps(ds: Dataset, as_of=None) -> pd.DataFrame:
 
 def pledges(ds: Dataset, as_of=None, *, kinds=None, accountability_only: bool = False, donor_iso3: str | None = None
             ) -> pd.DataFrame:
-    """The pledges made by `as_of`, optionally of some kinds (pledge, cumulative), for accountability work only, or
+    """The pledges made by `as_of`, optionally of some kinds (models.PLEDGE_KINDS), for accountability work only, or
     from one donor state."""
     p = existing(ds.pledges, as_of)
     if kinds is not None:

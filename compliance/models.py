@@ -106,9 +106,22 @@ ICC_POSITION_LABELS = {
 #: what an observation says of a criterion, and what it is worth in the evidence score (partly counts half)
 MET_VALUES = {"yes": 1.0, "partly": 0.5, "no": 0.0}
 AMOUNT_QUALIFIERS: tuple[str, ...] = ("exact", "about", "at_least", "up_to", "more_than")
-PLEDGE_KINDS: tuple[str, ...] = ("pledge", "cumulative")
+#: a new commitment; a running total of several (never added to pledges); money paid out under an earlier commitment
+#: (never added to pledged totals either)
+PLEDGE_KINDS: tuple[str, ...] = ("pledge", "cumulative", "disbursement")
 TALLY_SCOPES: tuple[str, ...] = ("all", "supported", "supported_implemented", "partially_supported", "noted")
 SEARCH_RESULTS: tuple[str, ...] = ("nothing_found", "inconclusive")
+#: What a second reader found on reading a row against its source. Only rows read as confirmed or corrected count
+#: (score, show in totals and charts); rejected and unreachable rows stay in the data with the reason, set aside.
+READ_VERDICTS: tuple[str, ...] = ("confirmed", "corrected", "rejected", "unreachable")
+COUNTED_VERDICTS: tuple[str, ...] = ("confirmed", "corrected")
+READ_VERDICT_LABELS = {
+    "confirmed": "Confirmed by a second reader",
+    "corrected": "Corrected by a second reader",
+    "rejected": "Rejected by a second reader",
+    "unreachable": "Source unreachable for the second reader",
+    None: "Not yet read by a second person",
+}
 
 # --- named types -----------------------------------------------------------------------------
 
@@ -166,12 +179,40 @@ AmountQualifier = Literal[AMOUNT_QUALIFIERS]
 PledgeKind = Literal[PLEDGE_KINDS]
 TallyScope = Literal[TALLY_SCOPES]
 SearchResult = Literal[SEARCH_RESULTS]
+ReadVerdict = Literal[READ_VERDICTS]
 
 
 class Record(BaseModel):
     """Base of every row model: unknown fields are an error, text is stripped."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class ReadTwice(Record):
+    """The columns of a fact that a second person reads against its source before it counts: where in the source
+    the fact is said, who wrote the row, and the second reading (who, when, verdict, why). Rules across these
+    columns (a verdict needs its reader and date; nobody reads their own row) are checked in compliance.data."""
+
+    #: where in the source the fact is said (paragraph, page, section): required of every row that may count
+    locator: str | None = None
+    recorded_by: NonEmptyStr
+    read_by: str | None = None
+    read_date: FullDate | None = None
+    read_verdict: ReadVerdict | None = None
+    read_note: str | None = None
+
+
+class AskKind(Record):
+    """One kind of ask and what counts as implemented, partial and unfulfilled for it: the one implementation
+    standard every recommendation and demand is judged by (its words are shown on the methodology page)."""
+
+    ask_kind: Slug
+    label: NonEmptyStr
+    implemented: NonEmptyStr
+    partial: NonEmptyStr
+    unfulfilled: NonEmptyStr
+    signal_words: Annotated[str, Field(pattern=_LIST_RE, description="words that open an ask of this kind, separated by ';'")] | None = None
+    source_ids: SourceIds | None = None
 
 
 class DatasetInfo(Record):
@@ -236,6 +277,8 @@ class Recommendation(Record):
     recurrence_id: Slug | None = None
     source_ids: SourceIds
     note: str | None = None
+    ask_kind: Slug | None = None
+    judgement: str | None = None
 
 
 class RecommendingState(Record):
@@ -252,7 +295,7 @@ class Recurrence(Record):
     label: NonEmptyStr
 
 
-class Demand(Record):
+class _DemandFields(Record):
     demand_id: Annotated[str, Field(pattern=r"^D\d{3,}$", description="an id like D001")]
     issued_date: PartialDate | None = None
     issuer: NonEmptyStr
@@ -265,11 +308,26 @@ class Demand(Record):
     recurrence_id: Slug | None = None
     source_ids: SourceIds
     note: str | None = None
+    ask_kind: Slug | None = None
+    judgement: str | None = None
+
+
+class Demand(ReadTwice, _DemandFields):
+    """A demand by civil society or a government outside the UPR (an item, scored like a recommendation)."""
 
 
 class Criterion(Record):
     criterion_id: Slug
     description: NonEmptyStr
+
+
+class ContestedCriterion(Record):
+    """Credible sources disagree on the fact a criterion rests on (official against independent figures, say): from
+    `contested_since` the criterion never counts as met, and both sides are shown with their observations."""
+
+    criterion_id: Slug
+    contested_since: PartialDate
+    note: NonEmptyStr
 
 
 class ItemCriterion(Record):
@@ -278,7 +336,7 @@ class ItemCriterion(Record):
     weight: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False, description="a positive weight of at most 100")] = 1.0
 
 
-class Observation(Record):
+class _ObservationFields(Record):
     observation_id: Annotated[str, Field(pattern=r"^O\d+$", description="an id like O001")]
     criterion_id: Slug
     observed_date: PartialDate
@@ -287,7 +345,12 @@ class Observation(Record):
     note: str | None = None
 
 
-class Assessment(Record):
+class Observation(ReadTwice, _ObservationFields):
+    """Dated, sourced evidence of whether a criterion was met, read twice before it counts."""
+
+
+
+class _AssessmentFields(Record):
     assessment_id: Annotated[str, Field(pattern=r"^A\d+$", description="an id like A001")]
     item_id: NonEmptyStr
     assessor: NonEmptyStr
@@ -297,10 +360,12 @@ class Assessment(Record):
     source_ids: SourceIds
 
 
-class EvidenceSearch(Record):
-    """A documented search for evidence about an item: what was looked for, when, and what came of it. Lets the
-    dashboard tell "nobody has looked" from "looked, and nothing public was found"."""
+class Assessment(ReadTwice, _AssessmentFields):
+    """A named assessor's judgement of an item, read twice before it stands."""
 
+
+
+class _EvidenceSearchFields(Record):
     search_id: Annotated[str, Field(pattern=r"^ES\d+$", description="an id like ES001")]
     item_id: NonEmptyStr
     searched_date: FullDate
@@ -308,6 +373,11 @@ class EvidenceSearch(Record):
     result: SearchResult
     note: NonEmptyStr
     source_ids: SourceIds | None = None
+
+
+class EvidenceSearch(ReadTwice, _EvidenceSearchFields):
+    """A documented search for evidence about an item: what was looked for, when, and what came of it. Lets the
+    dashboard tell "nobody has looked" from "looked, and nothing public was found"."""
 
 
 class Tally(Record):
@@ -326,7 +396,7 @@ class Tally(Record):
     note: str | None = None
 
 
-class IccEvent(Record):
+class _IccEventFields(Record):
     event_id: Annotated[str, Field(pattern=r"^I\d+$", description="an id like I001")]
     event_date: PartialDate | None = None
     actor: NonEmptyStr
@@ -335,6 +405,11 @@ class IccEvent(Record):
     summary: NonEmptyStr
     source_ids: SourceIds
     note: str | None = None
+
+
+class IccEvent(ReadTwice, _IccEventFields):
+    """A state's position on the ICC referral, a call to join or a step of the Court, read twice before it counts."""
+
 
 
 class ExchangeRate(Record):
@@ -347,7 +422,7 @@ class ExchangeRate(Record):
     note: str | None = None
 
 
-class Pledge(Record):
+class _PledgeFields(Record):
     pledge_id: Annotated[str, Field(pattern=r"^P\d+$", description="an id like P001")]
     donor: NonEmptyStr
     donor_iso3: Iso3 | None = None
@@ -361,3 +436,8 @@ class Pledge(Record):
     kind: PledgeKind
     source_ids: SourceIds
     note: str | None = None
+
+
+class Pledge(ReadTwice, _PledgeFields):
+    """Money pledged (or paid out) by a donor, read twice before it counts."""
+

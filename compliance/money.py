@@ -4,8 +4,9 @@ pledges that cannot be converted listed with the reason, never dropped. Never im
 
 Why a yearly average of the pledge's year: a pledge is announced once, in its own currency, and paid out over time;
 the year's average is the cited figure closest to what the amount was worth when it was made. A rate is never
-estimated (no rate for a currency and year means the pledge stays unconverted), and a running total (kind
-`cumulative`) includes other pledges, so adding it would count money twice.
+estimated (no rate for a currency and year means the pledge stays unconverted), a running total (kind
+`cumulative`) includes other pledges, so adding it would count money twice, and a disbursement (kind `disbursement`)
+pays out money pledged before, so it is listed, never added to what was pledged.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 
 #: why a pledge is not in the euro totals (the wording users see; one reason per pledge, first that applies)
 REASON_CUMULATIVE = "running total that includes other pledges: never added"
+REASON_DISBURSEMENT = "money paid out under an earlier commitment, not a new pledge: never added to pledged totals"
 REASON_NO_AMOUNT = "no amount stated by the source"
 REASON_NO_DATE = "no pledge date, so no year's rate"
 REASON_NO_RATE = "no cited yearly average rate for {currency} {year}"
@@ -38,6 +40,8 @@ def convert_pledges(pledges: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
         r, src, why = None, None, None
         if kind == "cumulative":
             why = REASON_CUMULATIVE
+        elif kind == "disbursement":
+            why = REASON_DISBURSEMENT
         elif pd.isna(amount):
             why = REASON_NO_AMOUNT
         elif cur == "EUR":

@@ -56,6 +56,11 @@ class TableSpec:
     def required(self, column: str) -> bool:
         return self.model.model_fields[column].is_required()
 
+    @property
+    def read_twice(self) -> bool:
+        """Its rows are facts a second person reads against their sources before they count (models.ReadTwice)."""
+        return issubclass(self.model, m.ReadTwice)
+
 
 def _sources() -> Reference:
     return Reference("source_ids", (("sources.csv", "source_id"),), is_list=True, what="source id (not in sources.csv)")
@@ -72,6 +77,7 @@ def _iso3(column: str, is_list: bool = False) -> Reference:
 _ITEMS = (("recommendations.csv", "recommendation_id"), ("demands.csv", "demand_id"))
 _ITEM_WHAT = "item id (not a recommendation_id or demand_id)"
 _CRITERION = Reference("criterion_id", (("criteria.csv", "criterion_id"),), what="criterion id (not in criteria.csv)")
+_ASK_KIND = Reference("ask_kind", (("ask_kinds.csv", "ask_kind"),), what="kind of ask (not in ask_kinds.csv)")
 _RECURRENCE = Reference("recurrence_id", (("recurrences.csv", "recurrence_id"),), what="recurrence id (not in recurrences.csv)")
 
 #: Every table of the dataset, in load order (a table's references point to tables above it where possible).
@@ -85,35 +91,42 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("cycles.csv", m.Cycle, ("cycle",), dates=("review_date", "hrc_adoption_date"),
               future_dates=("review_date", "hrc_adoption_date"), references=(_sources(),), exists_from="review_date"),
     TableSpec("recurrences.csv", m.Recurrence, ("recurrence_id",)),
+    TableSpec("ask_kinds.csv", m.AskKind, ("ask_kind",), references=(_sources(),)),
     TableSpec("recommendations.csv", m.Recommendation, ("recommendation_id",), references=(
         Reference("cycle", (("cycles.csv", "cycle"),), what="cycle (not in cycles.csv)"),
-        _themes(), _RECURRENCE, _sources()), exists_from="cycle"),
+        _themes(), _RECURRENCE, _ASK_KIND, _sources()), exists_from="cycle"),
     TableSpec("recommendation_states.csv", m.RecommendingState, ("recommendation_id", "state_iso3", "text_key"), references=(
         Reference("recommendation_id", (("recommendations.csv", "recommendation_id"),),
                   what="recommendation id (not in recommendations.csv)"),
         _iso3("state_iso3"), _sources())),
-    TableSpec("demands.csv", m.Demand, ("demand_id",), dates=("issued_date",),
-              references=(_iso3("addressee_iso3", True), _themes(), _RECURRENCE, _sources()), exists_from="issued_date"),
+    TableSpec("demands.csv", m.Demand, ("demand_id",), dates=("issued_date", "read_date"),
+              references=(_iso3("addressee_iso3", True), _themes(), _RECURRENCE, _ASK_KIND, _sources()),
+              exists_from="issued_date"),
     TableSpec("criteria.csv", m.Criterion, ("criterion_id",)),
+    TableSpec("contested.csv", m.ContestedCriterion, ("criterion_id",), dates=("contested_since",),
+              references=(_CRITERION,)),
     TableSpec("item_criteria.csv", m.ItemCriterion, ("item_id", "criterion_id"), references=(
         Reference("item_id", _ITEMS, what=_ITEM_WHAT), _CRITERION)),
-    TableSpec("observations.csv", m.Observation, ("observation_id",), dates=("observed_date",),
+    TableSpec("observations.csv", m.Observation, ("observation_id",), dates=("observed_date", "read_date"),
               references=(_CRITERION, _sources()), exists_from="observed_date"),
-    TableSpec("assessments.csv", m.Assessment, ("assessment_id",), dates=("assessed_date",),
+    TableSpec("assessments.csv", m.Assessment, ("assessment_id",), dates=("assessed_date", "read_date"),
               references=(Reference("item_id", _ITEMS, what=_ITEM_WHAT), _sources()), exists_from="assessed_date"),
-    TableSpec("evidence_searches.csv", m.EvidenceSearch, ("search_id",), dates=("searched_date",),
+    TableSpec("evidence_searches.csv", m.EvidenceSearch, ("search_id",), dates=("searched_date", "read_date"),
               references=(Reference("item_id", _ITEMS, what=_ITEM_WHAT), _sources()), exists_from="searched_date"),
     TableSpec("tallies.csv", m.Tally, ("tally_id",), dates=("published_date",),
               references=(Reference("cycle", (("cycles.csv", "cycle"),), what="cycle (not in cycles.csv)"), _sources()),
               exists_from="published_date"),
-    TableSpec("icc_events.csv", m.IccEvent, ("event_id",), dates=("event_date",),
+    TableSpec("icc_events.csv", m.IccEvent, ("event_id",), dates=("event_date", "read_date"),
               references=(_iso3("actor_iso3"), _sources()), exists_from="event_date"),
-    TableSpec("pledges.csv", m.Pledge, ("pledge_id",), dates=("pledged_date",),
+    TableSpec("pledges.csv", m.Pledge, ("pledge_id",), dates=("pledged_date", "read_date"),
               references=(_iso3("donor_iso3"), _sources()), exists_from="pledged_date"),
     TableSpec("exchange_rates.csv", m.ExchangeRate, ("currency", "year"), references=(_sources(),)),
 )
 
 TABLE_NAMES: tuple[str, ...] = tuple(t.name for t in TABLES)
+#: Date columns that record the project's own work (when a source was read, a search made, a row read twice), not
+#: a fact about the state under review: they never make a fact "newer".
+BOOKKEEPING_DATES: tuple[str, ...] = ("accessed_date", "searched_date", "read_date")
 _BY_NAME = {t.name: t for t in TABLES}
 
 

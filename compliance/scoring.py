@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .data import Dataset, isin
-from .models import STATUSES
+from .models import MET_VALUES, STATUSES
 from .timeline import KNOWN_FROM, cutoff
 
 SCORE_COLUMNS = [
@@ -33,18 +33,57 @@ SCORE_COLUMNS = [
 ]
 
 
-def _sorted_observations(ds: Dataset) -> pd.DataFrame:
-    """Observations sorted once per dataset by criterion, date and id (re-scoring at many dates reuses it)."""
+#: `met` of the marker a contested criterion gets on the day its sources start to disagree (contested.csv)
+CONTESTED = "contested"
+#: what a contested criterion is worth at most: it never counts as met (models.MET_VALUES["partly"])
+CONTESTED_CAP = MET_VALUES["partly"]
+
+
+def scoring_observations(ds: Dataset) -> pd.DataFrame:
+    """The observations that score, each with its `value` (models.MET_VALUES: partly = half), sorted once per
+    dataset by criterion, date and id (re-scoring at many dates reuses it). Only observations a second reader
+    confirmed or corrected are in `ds.observations` (compliance.data.counted).
+
+    A contested criterion (contested.csv) never counts as met from the day its sources disagree (the end of a partial
+    date, as for every date): every observation of it from then is worth at most `CONTESTED_CAP`, and that day it
+    gets a marker row (`met` = "contested", the sources of both sides) that caps the value it had before."""
     cached = ds.__dict__.get("_observations_sorted")
-    if cached is None:
-        cached = ds.observations.sort_values(["criterion_id", "observed_date_end", "observation_id"], kind="stable")
-        ds.__dict__["_observations_sorted"] = cached
-    return cached
+    if cached is not None:
+        return cached
+    obs = ds.observations.assign(value=ds.observations["met"].map(MET_VALUES).astype("float64"))
+    obs = obs.sort_values(["criterion_id", "observed_date_end", "observation_id"], kind="stable")
+    contested = ds.contested
+    if len(contested):
+        since = obs["criterion_id"].map(contested.set_index("criterion_id")["contested_since_end"])
+        later = (obs["observed_date_end"] >= since).to_numpy()
+        obs.loc[later, "value"] = obs.loc[later, "value"].clip(upper=CONTESTED_CAP)
+        before = obs[since.notna().to_numpy() & ~later].drop_duplicates("criterion_id", keep="last")
+        both_sides = obs.groupby("criterion_id")["source_ids"].agg(lambda s: ";".join(dict.fromkeys(";".join(s).split(";"))))
+        c = contested.merge(before[["criterion_id", "value"]], on="criterion_id")  # nothing to cap without an earlier value
+        markers = pd.DataFrame({"observation_id": "", "criterion_id": c["criterion_id"], "observed_date": c["contested_since"],
+                                "met": CONTESTED, "value": c["value"].clip(upper=CONTESTED_CAP),
+                                "source_ids": c["criterion_id"].map(both_sides), "note": c["note"],
+                                "observed_date_start": c["contested_since_start"],
+                                "observed_date_end": c["contested_since_end"]})
+        obs = pd.concat([obs, markers], ignore_index=True)
+        obs = obs.sort_values(["criterion_id", "observed_date_end", "observation_id"], kind="stable")
+        # while contested, a status rests on both sides: each row from the contest on names every source so far
+        contested_rows = (obs["observed_date_end"] >= obs["criterion_id"].map(
+            contested.set_index("criterion_id")["contested_since_end"])).to_numpy()
+        for crit, group in obs[obs["criterion_id"].isin(set(contested["criterion_id"]))].groupby("criterion_id"):
+            seen: dict[str, None] = {}
+            for idx, cell in zip(group.index, group["source_ids"]):
+                seen.update(dict.fromkeys(str(cell).split(";")))
+                if contested_rows[obs.index.get_loc(idx)]:
+                    obs.at[idx, "source_ids"] = ";".join(seen)
+    ds.__dict__["_observations_sorted"] = obs
+    return obs
 
 
 def latest_observations(ds: Dataset, as_of) -> pd.DataFrame:
-    """The latest observation of each criterion known by `as_of` (partial dates count from their end)."""
-    obs = _sorted_observations(ds)
+    """The latest observation of each criterion known by `as_of` (partial dates count from their end; a contested
+    criterion's marker, once it stands, is the latest, and later observations of it are worth 0)."""
+    obs = scoring_observations(ds)
     obs = obs[(obs["observed_date_end"] <= cutoff(as_of)).to_numpy()]
     return obs.drop_duplicates("criterion_id", keep="last")
 
@@ -70,10 +109,9 @@ def score_items(ds: Dataset, as_of=None) -> pd.DataFrame:
     from its cycle's review, a demand from its date), with basis, sources and disagreements."""
     when = cutoff(as_of)
     items = ds.items.loc[(ds.items[KNOWN_FROM] <= when).to_numpy(), ["item_id"]]
-    latest = latest_observations(ds, when)[["criterion_id", "met"]]
+    latest = latest_observations(ds, when)[["criterion_id", "value"]]
     links = ds.item_criteria[["item_id", "criterion_id", "weight"]].merge(latest, on="criterion_id", how="left")
-    met = links["met"].to_numpy(dtype=object)
-    value = np.select([met == "yes", met == "partly", met == "no"], [1.0, 0.5, 0.0], default=np.nan)
+    value = links["value"].to_numpy(dtype="float64")
     w = links["weight"].to_numpy(dtype="float64")
     seen = ~np.isnan(value)
     links = pd.DataFrame({"item_id": links["item_id"].to_numpy(dtype=object), "w": w,
@@ -143,9 +181,6 @@ def evidence_timeline(ds: Dataset, item_id: str) -> pd.DataFrame:
     return obs.sort_values(["observed_date_start", "observation_id"]).reset_index(drop=True)
 
 
-MET_VALUE = {"yes": 1.0, "partly": 0.5, "no": 0.0}
-
-
 def status_changes(ds: Dataset, items: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every item's status as a step function of time, computed once from its observations and assessments: one row
     per change (item_id, date, status, basis, evidence_score), the first at the day the item exists (its status then,
@@ -170,11 +205,11 @@ def status_changes(ds: Dataset, items: pd.DataFrame | None = None) -> pd.DataFra
     weight_total = np.bincount(link["item"].to_numpy(), weights=link["w"].to_numpy(), minlength=len(item_index))
 
     # each criterion's value changes, in the order scoring resolves them (sorted by criterion, date, id)
-    obs = _sorted_observations(ds)
+    obs = scoring_observations(ds)
     crit = crit_index.get_indexer(obs["criterion_id"].to_numpy(dtype=object))
     on = crit >= 0
     crit = crit[on]
-    value = obs["met"].map(MET_VALUE).to_numpy(dtype="float64")[on]
+    value = obs["value"].to_numpy(dtype="float64")[on]
     first = np.r_[True, crit[1:] != crit[:-1]] if len(crit) else np.array([], dtype=bool)
     previous = np.where(first, 0.0, np.r_[0.0, value[:-1]])
     changes = pd.DataFrame({"crit": crit, "date": obs["observed_date_end"].to_numpy()[on], "dv": value - previous,

@@ -545,16 +545,17 @@ def open_store(spec: str | os.PathLike | None = None) -> Store:
 
 
 def add_observation(store: Store, *, criterion_id: str, observed_date: str, met: str, source_ids: str,
-                    note: str | None, editor: str) -> tuple[str, CommitResult]:
+                    note: str | None, editor: str, locator: str | None = None) -> tuple[str, CommitResult]:
     """Record one observation (validated by the same models and cross-checks as the files); its id is drawn
-    inside the write path, so two editors adding at once get distinct ids and neither is lost."""
+    inside the write path, so two editors adding at once get distinct ids and neither is lost. The editor is its
+    writer (recorded_by): it counts once someone else has read it (compliance.reading)."""
     drawn = {}
 
     def plan(current: Dataset):
         obs = current.table("observations.csv")
         oid = drawn["id"] = next_id(obs["observation_id"], "O")
         row = {"observation_id": oid, "criterion_id": criterion_id, "observed_date": observed_date, "met": met,
-               "source_ids": source_ids, "note": note or None}
+               "source_ids": source_ids, "note": note or None, "locator": locator or None, "recorded_by": editor}
         return {"observations.csv": pd.concat([obs, pd.DataFrame([row])], ignore_index=True)}
 
     result = store.apply(plan, editor=editor, summary=f"observation on {criterion_id}")

@@ -18,10 +18,11 @@ from filelock import Timeout as LockTimeout  # noqa: E402
 from compliance import importer  # noqa: E402
 from compliance.data import DataValidationError  # noqa: E402
 from compliance.importer import MAP_FIELDS, REQUIRED_MAP_FIELDS, AssessmentOptions, ImportFormatError  # noqa: E402
-from compliance.models import STATUSES  # noqa: E402
+from compliance.models import MET_VALUES, READ_VERDICT_LABELS, READ_VERDICTS, STATUSES  # noqa: E402
+from compliance.reading import ReadingRefused, record_reading, review_rows  # noqa: E402
 from compliance.store import MAX_UPLOAD_BYTES, StoreError, add_observation, apply_upload, merge_upload  # noqa: E402
 from ui.auth import Throttle, passphrase_matches  # noqa: E402
-from ui.shared import current_store, get_dataset, require_dataset, show_table  # noqa: E402
+from ui.shared import current_store, get_dataset, require_dataset, show_table, source_table  # noqa: E402
 
 PASSPHRASE_ENV = "COMPLIANCE_EDITOR_PASSPHRASE"
 
@@ -115,7 +116,8 @@ st.success(f"Editing as **{editor}**.", icon=":material/edit:")
 st.caption(f"Store: `{store.describe()}` · dataset about {ds.state_under_review}")
 for note in store.notes:
     st.info(f"When the data was opened: {note}", icon=":material/build:")
-tab_import, tab_upload, tab_obs = st.tabs(["Import an export", "Upload observations or assessments", "Record one observation"])
+tab_import, tab_upload, tab_obs, tab_read = st.tabs(["Import an export", "Upload observations or assessments",
+                                                    "Record one observation", "Second reading"])
 
 
 LIMIT_NOTE = (f"Up to {MAX_UPLOAD_BYTES // 2**20} MB per file; a larger file gets a message here. Bigger exports can be "
@@ -227,7 +229,7 @@ with tab_import:
                 if not (assessor and assessed_on and source_id):
                     st.warning("To import assessments, give the assessor, the date and the source.")
                 else:
-                    assess = AssessmentOptions(assessor, assessed_on, source_id)
+                    assess = AssessmentOptions(assessor, assessed_on, source_id, recorded_by=editor)
             if ready:
                 plan_options = dict(name=upload.name, fmt=fmt, state=state or None, skip_invalid=skip_invalid,
                                     mapping=mapping, cycle=None if cycle_choice == "from the file" else int(cycle_choice),
@@ -312,13 +314,55 @@ with tab_obs:
         others = [c for c in ds.criteria["criterion_id"] if c not in linked]
         criterion = st.selectbox("Criterion (this item's first)", linked + others, key="obs_criterion")
         when = st.text_input("Date the evidence refers to (YYYY-MM-DD, YYYY-MM or YYYY)", key="obs_date")
-        met = st.selectbox("Met?", ["yes", "partly", "no"], index=2, key="obs_met")
+        met = st.selectbox("Met?", list(MET_VALUES), index=len(MET_VALUES) - 1, key="obs_met")
         sources = st.multiselect("Sources", list(ds.sources["source_id"]), key="obs_sources")
+        locator = st.text_input("Where in the source (paragraph, page, section or heading)", key="obs_locator")
         note = st.text_area("What the source says, in your own words", key="obs_note")
         submitted = st.form_submit_button("Save observation", type="primary")
     if submitted:
         write(lambda: add_observation(store, criterion_id=criterion, observed_date=when.strip(), met=met,
-                                      source_ids=";".join(sources), note=note.strip() or None, editor=editor),
-              lambda res: f"Saved as {res[0]}. The status of every item judged by '{criterion}' is updated.")
+                                      source_ids=";".join(sources), note=note.strip() or None, editor=editor,
+                                      locator=locator.strip() or None),
+              lambda res: f"Saved as {res[0]}. It counts once someone else has read it against its source "
+                          "(tab 'Second reading').")
     st.caption(f"Statuses: {', '.join(STATUSES)}. A criterion must already exist (criteria.csv) and be linked to "
                "the item (item_criteria.csv) for the observation to count for it.")
+
+with tab_read:
+    st.markdown("Facts count only once someone who did not write them has read them against their sources. Below: "
+                "the rows not yet read, and those a reader set aside (rejected, or source unreachable) so that they "
+                "can be mended.")
+    waiting = review_rows(ds, "open")
+    if not len(waiting):
+        st.success("Every fact has been read by a second person and counts.")
+    else:
+        shown = waiting.assign(state=waiting["read_verdict"].map(READ_VERDICT_LABELS).fillna(READ_VERDICT_LABELS[None]))
+        show_table(shown[["table", "row_id", "state", "recorded_by", "what", "source_ids"]], width="stretch",
+                   key="read_list")
+        labels = [f"{r.table} {r.row_id}" for r in waiting.itertuples()]
+        chosen = st.selectbox("Read one row", labels, index=None, placeholder="Pick a row", key="read_pick")
+        if chosen:
+            r = waiting.iloc[labels.index(chosen)]
+            st.markdown(f"**{r['row_id']}** ({r['table']}), written by {r['recorded_by']}: {r['what']}")
+            st.markdown("**Its sources** (open each and find the fact):")
+            show_table(source_table(ds, r["source_ids"].split(";")), width="stretch", key="read_sources",
+                       column_config={"url": st.column_config.LinkColumn("address")})
+            if str(r["recorded_by"]).strip().casefold() == editor.casefold():
+                st.info("You wrote this row: a second reading must be made by someone else.", icon=":material/person:")
+            else:
+                with st.form("read_form"):
+                    verdict = st.radio("Verdict", READ_VERDICTS, format_func=READ_VERDICT_LABELS.get, key="read_verdict",
+                                       horizontal=True)
+                    loc = st.text_input("Where in the source the fact is said", value=r["locator"] or "", key="read_locator")
+                    why = st.text_area("What you read, and why this verdict (required to reject or for an unreachable "
+                                       "source)", key="read_note")
+                    done = st.form_submit_button("Record my reading", type="primary")
+                if done:
+                    def record():
+                        try:
+                            return record_reading(store, table=r["table"], row_id=r["row_id"], verdict=verdict,
+                                                  reader=editor, note=why, locator=loc)
+                        except ReadingRefused as exc:
+                            st.error(f"Not recorded: {exc}")
+                            return None
+                    write(record, f"Recorded: {r['row_id']} {verdict} by {editor}.")

@@ -8,6 +8,7 @@ from ui.shared import ensure_routed
 ensure_routed()
 
 from compliance import methodology, metrics  # noqa: E402
+from compliance.reading import verdict_counts  # noqa: E402
 from ui.shared import current_filters, get_dataset, get_scored, require_dataset, show_table  # noqa: E402
 
 ds = require_dataset()
@@ -17,6 +18,22 @@ scored = get_scored(ds, flt.as_of)
 st.title("Sources & methodology")
 st.header("How a status is decided")
 st.markdown(methodology.markdown())
+
+st.header("The implementation standard")
+kinds = ds.ask_kinds
+per_kind = scored.groupby("ask_kind").size()
+st.table(pd.DataFrame({"kind of ask": kinds["label"] + " (" + kinds["ask_kind"].map(per_kind).fillna(0).astype(int).astype(str)
+                       + " items)", "implemented when": kinds["implemented"], "partial when": kinds["partial"],
+                       "unfulfilled when": kinds["unfulfilled"]}).set_index("kind of ask"))
+st.caption("Each recommendation and demand shows its kind and, where the standard needed explaining, how it applies "
+           "to it. Sources for the standard's categories are in the list of every source below.")
+
+st.header("Read twice")
+verdicts = pd.DataFrame(verdict_counts(ds)).T
+verdicts.index.name = "table"
+show_table(verdicts.reset_index(), width="stretch")
+st.caption("Rows per table by the verdict of the second reading; only confirmed and corrected rows count. "
+           "`python -m compliance review` lists the others with the reason, and the Data page records new readings.")
 
 st.header("What is itemised, tallied or unknown")
 cov = metrics.coverage_by_cycle(ds, scored, flt.as_of)

@@ -9,6 +9,7 @@ ensure_routed()
 
 from compliance import charts, metrics, money  # noqa: E402
 from compliance.models import STATUS_LABELS  # noqa: E402
+from compliance.reading import reading_line  # noqa: E402
 from ui.downloads import brief_button, briefing_pack_button  # noqa: E402
 from ui.shared import (  # noqa: E402
     current_filters,
@@ -71,6 +72,7 @@ m2.metric("Implementation rate of assessed items", "n/a" if r["implementation_ra
           help="implemented ÷ assessed; items not assessed are left out, never counted as unfulfilled")
 m3.metric("Weighted score", "n/a" if r["weighted_score"] is None else f"{r['weighted_score']:.0%}",
           help="implemented = 1, partial = 0.5, unfulfilled = 0; not assessed left out")
+st.caption(reading_line(ds, recs))
 
 cycle_rows = ds.cycles if not flt.cycle else ds.cycles[ds.cycles["cycle"] == flt.cycle]
 sources = set(cycle_rows["source_ids"].str.split(";").explode()) | set(
@@ -112,7 +114,7 @@ st.markdown(("**EUR {:,.0f}** in new pledges converted at each pledge's year's r
             + (" · ".join(f"{row.amount:,.0f} {row.currency} ({row.pledges} pledges)" for row in with_amount.itertuples()) or "none"))
 st.caption(f"Sums of new pledges made by {as_of}, in euro and per original currency; {left_out} pledge(s) could not be "
            "converted (no amount, or no cited rate for their year) and are listed on the pledges page with the reason. "
-           "Running totals such as the EU's cumulative figures are never added.")
+           "Running totals such as the EU's cumulative figures, and disbursements of money pledged before, are never added.")
 
 briefing_pack_button(
     [fig_status, fig_tally],

@@ -9,6 +9,7 @@ from ui.shared import ensure_routed
 ensure_routed()
 
 from compliance import charts, metrics, money  # noqa: E402
+from compliance.models import PLEDGE_KINDS  # noqa: E402
 from ui.downloads import briefing_pack_button, table_downloads  # noqa: E402
 from ui.shared import current_filters, require_dataset, show_chart, show_table, source_table  # noqa: E402
 
@@ -18,14 +19,14 @@ as_of = flt.as_of.date().isoformat()
 
 st.title("Funding pledges")
 st.caption("Amounts as pledged, in their original currency. To compare donors, each new pledge is also converted to "
-           "euro at the yearly average rate of its own year (data/exchange_rates.csv: Banco de España annual averages "
-           "published by Idescat, cross-checked against the Federal Reserve's G.5A release). A pledge without an amount, "
-           "without a date, without a cited rate for its currency and year, or a running total (kind 'cumulative', which "
-           "includes other pledges) is never added: it is listed below with the reason. Donors are named as their "
+           "euro at the yearly average rate of its own year (data/exchange_rates.csv, each rate with its source). A pledge "
+           "without an amount, without a date, without a cited rate for its currency and year, a running total (kind "
+           "'cumulative', which includes other pledges) or a disbursement of money pledged before (kind "
+           "'disbursement') is never added: it is listed below with the reason. Donors are named as their "
            "sources name them (the European Commission and the European Union are kept apart).")
 c1, c2 = st.columns(2)
 only_acc = c1.toggle("Accountability work only", key="pl_acc", bind="query-params")
-kinds = c2.multiselect("Kinds", ["pledge", "cumulative"], default=["pledge"], key="pl_kind", bind="query-params")
+kinds = c2.multiselect("Kinds", list(PLEDGE_KINDS), default=["pledge"], key="pl_kind", bind="query-params")
 p = metrics.pledges(ds, flt.as_of, kinds=kinds, accountability_only=only_acc, donor_iso3=flt.state)
 
 totals = metrics.pledge_totals(p)

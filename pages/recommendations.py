@@ -10,6 +10,7 @@ ensure_routed()
 from compliance import metrics  # noqa: E402
 from compliance.export import neutralise_frame  # noqa: E402
 from compliance.models import RESPONSE_LABELS, RESPONSES, STATUS_LABELS, STATUSES  # noqa: E402
+from compliance.reading import item_reading, set_aside_evidence  # noqa: E402
 from compliance.scoring import evidence_timeline, status_history, status_sources  # noqa: E402
 from ui.downloads import table_downloads  # noqa: E402
 from ui.shared import (  # noqa: E402
@@ -102,8 +103,20 @@ if pick:
     st.markdown(f"**Belarus's response:** {RESPONSE_LABELS[item['response']]}")
     if isinstance(rec["note"], str) and rec["note"]:
         st.caption(rec["note"])
+    kinds = ds.ask_kinds.set_index("ask_kind")
+    if isinstance(item["ask_kind"], str):
+        k = kinds.loc[item["ask_kind"]]
+        st.markdown(f"**Kind of ask:** {k['label']} — implemented when: {k['implemented']}")
+    if isinstance(item["judgement"], str):
+        st.markdown(f"**How the standard applies here:** {item['judgement']}")
     basis = table.set_index("id").at[pick, "basis"] if pick in set(table["id"]) else item["basis"]
     st.markdown(f"**Status as of {flt.as_of.date().isoformat()}:** {STATUS_LABELS[item['status']]} (basis: {basis})")
+    read = item_reading(ds, rows[rows["item_id"] == pick], flt.as_of).iloc[0]
+    if read["verified"]:
+        st.caption(f"This status rests only on evidence a second person read against its sources (last read "
+                   f"{read['last_read'] if pd.notna(read['last_read']) else 'on an unknown date'}).")
+    if read["awaiting"]:
+        st.caption(f"{read['awaiting']} further piece(s) of evidence about it await a second reading and do not count yet.")
     if item["disagreement"]:
         st.warning(f"The assessor's judgement ({STATUS_LABELS[item['assessment_status']]}) differs from the evidence score "
                    f"({STATUS_LABELS[item['evidence_status']]}). The judgement is shown; both are kept.")
@@ -126,9 +139,22 @@ if pick:
     if crit.empty:
         st.caption("No criteria defined yet: no source has been linked to judge this recommendation, so it is not assessed.")
     else:
-        show_table(crit[["criterion_id", "description", "weight"]], width="stretch")
-        st.markdown("**Evidence timeline**")
-        show_table(timeline[["observed_date", "criterion_id", "met", "note", "source_ids"]], width="stretch")
+        contested = ds.contested.set_index("criterion_id")
+        crit["contested"] = crit["criterion_id"].map(
+            lambda c: f"since {contested.at[c, 'contested_since']}: {contested.at[c, 'note']}" if c in contested.index else "")
+        show_table(crit[["criterion_id", "description", "weight", "contested"]], width="stretch")
+        for c, what in crit.loc[crit["contested"] != "", ["criterion_id", "description"]].itertuples(index=False):
+            st.warning(f"Contested since {contested.at[c, 'contested_since']}: credible sources disagree on whether "
+                       f"\"{what}\". Both sides are in the evidence timeline below with their sources; from that date "
+                       "the criterion counts at most as partly met, never as met.")
+        st.markdown("**Evidence timeline** (only evidence a second person confirmed or corrected counts)")
+        show_table(timeline[["observed_date", "criterion_id", "met", "note", "source_ids", "locator", "read_by",
+                             "read_date", "read_verdict"]], width="stretch")
+        aside = set_aside_evidence(ds, pick)
+        if len(aside):
+            with st.expander(f"Evidence that does not count ({len(aside)}: set aside by a second reader, or not yet read)"):
+                show_table(aside[["observation_id", "observed_date", "criterion_id", "met", "note", "source_ids",
+                                  "read_verdict", "read_by", "read_note"]], width="stretch")
         hist = status_history(ds, pick)
         if len(hist):
             hist["status"] = hist["status"].map(STATUS_LABELS)

@@ -466,6 +466,9 @@ def main() -> None:
         states = now.table("recommendation_states.csv")
         recurrences = now.table("recurrences.csv")
         built_recs = pd.DataFrame(rec_rows, columns=REC_COLUMNS).replace("", None)
+        # the kind of ask and the judgement come from the implementation standard, not from the UN report: kept
+        kept = recs.set_index("recommendation_id")[["ask_kind", "judgement"]]
+        built_recs = built_recs.drop(columns=["ask_kind", "judgement"], errors="ignore").join(kept, on="recommendation_id")
         built_states = pd.DataFrame(state_rows, columns=STATE_COLUMNS).replace("", None)
         built_rec = pd.DataFrame([{"recurrence_id": k, "label": v} for k, v in RECURRENCES.items()])
         return {

@@ -9,6 +9,10 @@ from pathlib import Path
 from compliance.data import FILES
 
 SRC = "TEST1"
+#: Rows of the tables a second person reads (models.ReadTwice) are, unless a test says otherwise, read and confirmed:
+#: a test about scoring should not have to say it each time.
+READ = {"locator": "p. 1", "recorded_by": "Test writer", "read_by": "Test reader", "read_date": "2026-11-20",
+        "read_verdict": "confirmed", "read_note": ""}
 
 
 def base_tables() -> dict[str, list[dict]]:
@@ -32,11 +36,18 @@ def base_tables() -> dict[str, list[dict]]:
             for c, y in ((1, 2010), (2, 2015), (3, 2020), (4, 2025))
         ],
         "recurrences.csv": [{"recurrence_id": "death-penalty-moratorium", "label": "Moratorium"}],
+        "ask_kinds.csv": [
+            {"ask_kind": "practice", "label": "Guarantee a right in practice", "implemented": "The result holds in practice",
+             "partial": "Some of it holds", "unfulfilled": "It does not hold", "signal_words": "ensure;guarantee"},
+            {"ask_kind": "consider", "label": "Consider or examine", "implemented": "A documented decision either way",
+             "partial": "Studied, no decision", "unfulfilled": "Nothing done", "signal_words": "consider;examine"},
+        ],
         "recommendations.csv": [
             {"recommendation_id": "C1-98.16", "cycle": 1, "paragraph": "98.16", "summary": "Moratorium", "themes": "death-penalty",
-             "response": "noted", "recurrence_id": "death-penalty-moratorium", "source_ids": SRC, "note": ""},
+             "response": "noted", "recurrence_id": "death-penalty-moratorium", "source_ids": SRC, "note": "",
+             "ask_kind": "practice"},
             {"recommendation_id": "C3-GBR-1", "cycle": 3, "paragraph": "", "summary": "Release detainees", "themes": "political-prisoners",
-             "response": "noted", "recurrence_id": "", "source_ids": SRC, "note": ""},
+             "response": "noted", "recurrence_id": "", "source_ids": SRC, "note": "", "ask_kind": "practice"},
         ],
         "recommendation_states.csv": [
             {"recommendation_id": "C1-98.16", "state_iso3": "BRA", "response": "noted", "action_category": 5, "source_ids": SRC},
@@ -46,7 +57,8 @@ def base_tables() -> dict[str, list[dict]]:
         "demands.csv": [
             {"demand_id": "D001", "issued_date": "2015-01-09", "issuer": "Test NGO", "issuer_type": "belarusian_civil_society",
              "addressee": "belarusian_authorities", "addressee_iso3": "", "addressee_detail": "", "summary": "Moratorium now",
-             "themes": "death-penalty", "recurrence_id": "death-penalty-moratorium", "source_ids": SRC, "note": ""},
+             "themes": "death-penalty", "recurrence_id": "death-penalty-moratorium", "source_ids": SRC, "note": "",
+             "ask_kind": "practice"},
         ],
         "criteria.csv": [
             {"criterion_id": "moratorium", "description": "A moratorium is in force"},
@@ -72,11 +84,12 @@ def csv_bytes(tables: dict[str, list[dict]] | None = None) -> dict[str, bytes]:
     out = {}
     for spec in FILES:
         columns = list(spec.model.model_fields)
+        defaults = READ if spec.read_twice else {}
         fh = io.StringIO(newline="")
         w = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
         w.writeheader()
         for row in tables.get(spec.name, []):
-            w.writerow({c: row.get(c, "") for c in columns})
+            w.writerow({c: row.get(c, defaults.get(c, "")) for c in columns})
         out[spec.name] = fh.getvalue().encode("utf-8")
     return out
 
@@ -103,16 +116,20 @@ VALID_ROWS: dict[str, dict] = {
                    "report_symbol": "A/HRC/75/1", "total_recommendations": 200, "supported": 100,
                    "partially_supported": 10, "supported_implemented": 5, "noted": 85, "source_ids": SRC, "note": ""},
     "recurrences.csv": {"recurrence_id": "release-prisoners", "label": "Release political prisoners"},
+    "ask_kinds.csv": {"ask_kind": "ratify", "label": "Ratify or accede", "implemented": "Deposited",
+                      "partial": "Signed", "unfulfilled": "Nothing", "signal_words": "ratify;accede",
+                      "source_ids": SRC},
     "recommendations.csv": {"recommendation_id": "C2-NOR-1", "cycle": 2, "paragraph": "", "summary": "Release them",
                             "themes": "political-prisoners", "response": "supported", "recurrence_id": "",
-                            "source_ids": SRC, "note": ""},
+                            "source_ids": SRC, "note": "", "ask_kind": "practice"},
     "recommendation_states.csv": {"recommendation_id": "C3-GBR-1", "state_iso3": "NOR", "response": "",
                                   "action_category": 3, "text_key": "0123456789ab", "source_ids": SRC},
     "demands.csv": {"demand_id": "D002", "issued_date": "2021-08", "issuer": "Test coalition",
                     "issuer_type": "international_civil_society", "addressee": "named_states", "addressee_iso3": "LTU;POL",
                     "addressee_detail": "", "summary": "Open a case", "themes": "political-prisoners",
-                    "recurrence_id": "", "source_ids": SRC, "note": ""},
+                    "recurrence_id": "", "source_ids": SRC, "note": "", "ask_kind": "consider"},
     "criteria.csv": {"criterion_id": "law-repealed", "description": "The law is repealed"},
+    "contested.csv": {"criterion_id": "moratorium", "contested_since": "2021-06", "note": "Two sources disagree"},
     "item_criteria.csv": {"item_id": "C3-GBR-1", "criterion_id": "no-executions", "weight": "2.5"},
     "observations.csv": {"observation_id": "O9", "criterion_id": "moratorium", "observed_date": "2020-01-01", "met": "yes",
                          "source_ids": SRC, "note": ""},
@@ -138,13 +155,15 @@ def row(table: str, **changes) -> dict:
     return {**VALID_ROWS[table], **changes}
 
 
-def obs(oid: str, criterion: str, when: str, met: str) -> dict:
-    return {"observation_id": oid, "criterion_id": criterion, "observed_date": when, "met": met, "source_ids": SRC, "note": ""}
+def obs(oid: str, criterion: str, when: str, met: str, **reading) -> dict:
+    """An observation, read and confirmed unless `reading` says otherwise (e.g. read_verdict="rejected")."""
+    return {"observation_id": oid, "criterion_id": criterion, "observed_date": when, "met": met, "source_ids": SRC,
+            "note": "", **reading}
 
 
-def assessment(aid: str, item: str, when: str, status: str) -> dict:
+def assessment(aid: str, item: str, when: str, status: str, **reading) -> dict:
     return {"assessment_id": aid, "item_id": item, "assessor": "Test coalition", "assessed_date": when, "status": status,
-            "rationale": "because", "source_ids": SRC}
+            "rationale": "because", "source_ids": SRC, **reading}
 
 
 def csv_text(rows: list[dict], columns=None) -> bytes:

@@ -350,10 +350,10 @@ def test_donor_chart_totals_match_money_and_name_the_rate_source(shipped):
     assert drawn.groupby("donor")["eur"].sum().round(2).to_dict() == totals.astype(float).round(2).to_dict()
     assert sum(len(t.x) for t in bars) == converted["amount_eur"].notna().sum()  # one segment per converted pledge
     footer = next(a.text for a in fig.layout.annotations if a.name == "footer").replace("<br>", " ")
-    assert "source: Idescat, data from the Banco de España 2024 (RC01)" in footer and "NOK 2021 10.16" in footer
+    assert "Idescat, data from the Banco de España 2024 (RC01)" in footer and "NOK 2021 10.16" in footer
     assert "cross-checked with Board of Governors of the Federal Reserve" in footer and "(RC02, RC03)" in footer
-    assert "P037" in footer and "no cited yearly average rate for NOK 2024" in footer  # listed, not dropped
-    assert "RC01" in fig.layout.meta["sources"]
+    assert "NOK 2024 11.63" in footer and "(R4-002)" in footer  # the ECB's 2024 average converts P037
+    assert "P037" not in footer and {"RC01", "R4-002"} <= set(fig.layout.meta["sources"])
 
 
 def test_pledge_timeline_draws_every_dated_pledge_with_an_amount(shipped):

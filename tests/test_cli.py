@@ -8,7 +8,7 @@ import sys
 
 import pytest
 from conftest import ROOT
-from factory import write_dataset
+from factory import base_tables, csv_bytes, obs, write_dataset
 
 from compliance.cli import main
 from compliance.data import FILES
@@ -28,8 +28,9 @@ def test_validate_shipped_data_as_a_process():
 
 def test_validate_invalid_data_lists_problems(tmp_path, capsys):
     root = write_dataset(tmp_path / "d")
-    (root / "observations.csv").write_text("observation_id,criterion_id,observed_date,met,source_ids,note\n"
-                                           "O1,moratorium,2020-01-01,maybe,TEST1,\nO2,ghost,2020,yes,TEST1,\n")
+    tables = base_tables()
+    tables["observations.csv"] = [obs("O1", "moratorium", "2020-01-01", "maybe"), obs("O2", "ghost", "2020", "yes")]
+    (root / "observations.csv").write_bytes(csv_bytes(tables)["observations.csv"])
     code, out, err = run(capsys, "validate", "--data", str(root))
     assert code == 1
     assert 'data/observations.csv, row 1, field "met": expected yes, partly or no' in err
@@ -78,15 +79,16 @@ def test_summary_json_has_pledges_per_donor_in_euro(capsys):
     _, out, _ = run(capsys, "summary", "--json", "--as-of", "2025-01-01")
     pledges = json.loads(out)["pledges"]
     assert set(pledges) == {"by_donor", "rate_source_ids"}
-    assert pledges["rate_source_ids"] == ["RC01", "RC02", "RC03"]
+    assert pledges["rate_source_ids"] == ["R4-002", "RC01", "RC02", "RC03"]  # R4-002: the ECB's 2024 averages
     for d in pledges["by_donor"]:
         assert set(d) == {"donor", "donor_iso3", "pledges", "total_eur", "unconverted"}
         assert all(set(u) == {"pledge_id", "amount", "currency", "reason"} for u in d["unconverted"])
     # every pledge made by 2025-01-01 once: P001-P039 less P020 (2025-08), P021 (2025-12) and P030 (undated; its
-    # source S83 shows no date, so it counts from the day the project read it)
-    assert sum(d["pledges"] for d in pledges["by_donor"]) == 36
+    # source S83 shows no date, so it counts from the day the project read it), less P014 and P035, which a second
+    # reader set aside (source unreachable; not about Belarus)
+    assert sum(d["pledges"] for d in pledges["by_donor"]) == 34
     uk = next(d for d in pledges["by_donor"] if d["donor_iso3"] == "GBR")
-    assert uk["total_eur"] == 500_000 and [u["pledge_id"] for u in uk["unconverted"]] == ["P038"]  # no GBP rate
+    assert uk["total_eur"] == round(500_000 + 2_500_000 / 0.84662) and uk["unconverted"] == []  # P038 at 2024's rate
 
 
 def test_summary_state_filter(capsys):

@@ -510,7 +510,10 @@ def test_every_declared_reference_is_checked(reference_cases):
 
 
 def _another(value):
-    """Another valid id like `value` (O9 -> O91, 5 -> 6)."""
+    """Another valid id like `value` (O9 -> O91, 5 -> 6); a criterion (the key of contested.csv, also a reference) is
+    another criterion that exists."""
+    if value in ("moratorium", "no-executions"):
+        return {"moratorium": "no-executions", "no-executions": "moratorium"}[value]
     return value + 1 if isinstance(value, int) else f"{value}1"
 
 
@@ -532,6 +535,9 @@ def test_every_declared_key_refuses_a_duplicate():
 
 def test_every_declared_date_must_be_a_real_day_and_not_in_the_future():
     tables = base_tables()
+    # both sides of the criteria the contested rows name, so that only their dates are wrong
+    tables["observations.csv"] += [obs(f"O{i}{n}", c, "2019", met) for i, c in enumerate(("moratorium", "no-executions"))
+                                   for n, met in ((1, "yes"), (2, "no"))]
     expected, checked = [], 0
     for t in TABLES:
         for col in t.dates:
@@ -566,6 +572,7 @@ def fuller():
         row("recommendation_states.csv", recommendation_id="C2-NOR-1", text_key="bbbbbbbbbbbb"),
         row("recommendation_states.csv", recommendation_id="C2-NOR-1", state_iso3="DEU", text_key=""),
     ]
+    tables["observations.csv"].append(row("observations.csv", observation_id="O10", met="no"))  # the contested other side
     return load(tables)
 
 
@@ -605,7 +612,7 @@ def test_numbers_are_typed_and_empty_cells_missing(fuller):
 def test_a_table_as_written(fuller):
     t = fuller.table("recommendations.csv")
     assert list(t.columns) == ["recommendation_id", "cycle", "paragraph", "summary", "themes", "response",
-                               "recurrence_id", "source_ids", "note"]
+                               "recurrence_id", "source_ids", "note", "ask_kind", "judgement"]
     assert t.iloc[1]["paragraph"] is None and t.iloc[1]["note"] is None  # empty cells as None, never NaN
     t.loc[0, "summary"] = "changed"
     assert fuller.recommendations.iloc[0]["summary"] == "Moratorium"  # a copy
@@ -613,7 +620,7 @@ def test_a_table_as_written(fuller):
 
 def test_dataset_facts(fuller):
     assert fuller.state_under_review == "BLR"
-    assert fuller.row_count == sum(len(df) for df in fuller.frames.values()) == 42
+    assert fuller.row_count == sum(len(df) for df in fuller.frames.values()) == 47
     assert fuller.sources is fuller.frames["sources.csv"]
     with pytest.raises(AttributeError, match="^no_such_table$"):
         _ = fuller.no_such_table

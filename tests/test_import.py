@@ -17,7 +17,7 @@ from factory import csv_text, import_target
 from compliance.cli import main
 from compliance.countries import split_states, to_iso3
 from compliance.data import load_dataset
-from compliance.importer import plan_import, session_to_cycle, text_key
+from compliance.importer import infer_ask_kind, plan_import, session_to_cycle, text_key
 
 FIX = ROOT / "tests" / "fixtures"
 
@@ -335,7 +335,7 @@ def test_a_new_recommendation_from_a_upr_info_row(small):
     assert changes["recommendations.csv"].iloc[-1].to_dict() == {
         "recommendation_id": f"C1-T{key[:10]}", "cycle": 1, "paragraph": None, "summary": "Abolish the death penalty",
         "themes": "death-penalty", "response": "supported", "recurrence_id": None, "source_ids": source,
-        "note": "Text as given in the imported uprinfo file (export.csv)."}
+        "note": "Text as given in the imported uprinfo file (export.csv).", "ask_kind": None, "judgement": None}
     states = changes["recommendation_states.csv"].iloc[-2:]
     assert states.to_dict("records") == [
         {"recommendation_id": f"C1-T{key[:10]}", "state_iso3": s, "response": "supported", "action_category": 5,
@@ -638,3 +638,19 @@ def test_a_suggestion_takes_each_column_once_and_the_first_word_that_fits():
                                      "assessment": "Level of implementation"}
     assert suggest_mapping(["Text", "Recommendation text"]) == {"text": "Text"}  # the first word in the list wins
     assert suggest_mapping([]) == {} and suggest_mapping(["Comment"]) == {}
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Consider ratifying the Optional Protocol", "consider"),  # the first signal word decides, not the treaty verb
+    ("Ratify the Convention against enforced disappearance", "ratify"),
+    ("Accede to the Rome Statute", "ratify"),
+    ("Release all political prisoners immediately", "end-practice"),
+    ("Establish a national human rights institution", "institution"),
+    ("Ensure that journalists can work freely", "practice"),
+    ("Continue its efforts to combat trafficking", "policy"),
+    ("Extend a standing invitation to the special procedures", "cooperate"),
+    ("Abolish the death penalty", "legislate"),
+    ("Share its experience in this field", None),  # no signal word: no guess, validate lists it
+])
+def test_the_kind_of_ask_is_guessed_from_the_first_signal_word(shipped, text, kind):
+    assert infer_ask_kind(text, shipped.ask_kinds) == kind

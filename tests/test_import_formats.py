@@ -138,7 +138,9 @@ def test_matrix_older_layout_with_assessments(capsys, data):
     assert [(u["row"], u["paragraph"]) for u in a["unmapped"]] == [(7, "131.5"), (8, "131.6")]
     assert "no clear wording" in a["unmapped"][0]["message"] and "several statuses" in a["unmapped"][1]["message"]
     ds = load_dataset(data)
-    got = ds.assessments[ds.assessments["assessor"] == "Test coalition"].set_index("item_id")
+    got = ds.table("assessments.csv")
+    got = got[got["assessor"] == "Test coalition"].set_index("item_id")
+    assert got["read_verdict"].isna().all() and ds.assessments["assessor"].ne("Test coalition").all()  # unread: not yet
     assert got.at["C2-131.1", "status"] == "unfulfilled" and got.at["C2-131.1", "rationale"] == "Not implemented. No step was taken."
     assert got.at["C2-131.2", "status"] == "partial" and got.at["C2-131.4", "status"] == "not_assessed"
     assert "C2-131.5" not in got.index and "C2-131.7" not in got.index  # unmappable and empty: no assessment
@@ -600,9 +602,16 @@ def test_assessments_from_a_sheet(small):
     # numbered after the highest id there is (A007)
     assert new.to_dict("records") == [
         {"assessment_id": "A008", "item_id": "C1-98.16", "assessor": "Test coalition", "assessed_date": "2024",
-         "status": "partial", "rationale": "Partially implemented: a visit", "source_ids": "TEST1"},
+         "status": "partial", "rationale": "Partially implemented: a visit", "source_ids": "TEST1", **unread(1)},
         {"assessment_id": "A009", "item_id": "C1-98.17", "assessor": "Test coalition", "assessed_date": "2024",
-         "status": "implemented", "rationale": "Implemented.", "source_ids": "TEST1"}]
+         "status": "implemented", "rationale": "Implemented.", "source_ids": "TEST1", **unread(2)}]
+
+
+def unread(row: int, by: str = "import") -> dict:
+    """An imported assessment: where it stands in the file, who transcribed it, and no second reading yet (it counts
+    once someone else has read it against the assessor's report)."""
+    return {"locator": f"row {row} of the imported assessment column", "recorded_by": by, "read_by": None,
+            "read_date": None, "read_verdict": None, "read_note": None}
 
 
 def test_an_assessment_made_again_is_changed_or_unchanged(small):
@@ -618,7 +627,7 @@ def test_an_assessment_made_again_is_changed_or_unchanged(small):
     assert other.report.assessments["changed"] == 1
     row = other.changes()["assessments.csv"].iloc[0].to_dict()
     assert row == {"assessment_id": "A007", "item_id": "C3-GBR-1", "assessor": "Test coalition", "assessed_date": "2024",
-                   "status": "unfulfilled", "rationale": "unfulfilled", "source_ids": "TEST1"}
+                   "status": "unfulfilled", "rationale": "unfulfilled", "source_ids": "TEST1", **unread(1)}
     later = assessed({**sheet, "Our assessment": "Implemented"}, ds=small,
                      assess=AssessmentOptions("Test coalition", "2025", "TEST1"))
     assert later.report.assessments["added"] == 1  # another date: another assessment
@@ -807,7 +816,7 @@ def test_a_changed_assessment_takes_the_new_status_text_and_source():
     rows = plan.changes()["assessments.csv"].to_dict("records")
     assert rows == [{"assessment_id": "A007", "item_id": "C3-GBR-1", "assessor": "Test coalition",
                      "assessed_date": "2024", "status": "implemented", "rationale": "Implemented: all were released",
-                     "source_ids": "TEST2"}]
+                     "source_ids": "TEST2", **unread(1)}]  # changed words are read again before they count
 
 
 def test_assessments_are_numbered_after_the_highest_id_and_from_a001_in_an_empty_table(small):

@@ -36,6 +36,7 @@ PLEDGES = pledge_rows(
     ("P7", "Poland (Ministry of Foreign Affairs)", "POL", None, None, "2021", "pledge"),  # no amount
     ("P8", "European Union (High Representative A)", None, 30_000_000, "EUR", "2023-12-10", "pledge"),
     ("P9", "European Union (High Representative B)", None, 20_000_000, "EUR", None, "pledge"),  # EUR needs no rate
+    ("P10", "Norway", "NOR", 2_000_000, "NOK", "2021", "disbursement"),  # paid out under an earlier pledge: never added
 )
 
 
@@ -66,6 +67,7 @@ def test_converts_at_the_rate_of_the_pledge_year(converted, pledge_id, eur, rate
     ("P3", "no cited yearly average rate for NOK 2024"),
     ("P5", money.REASON_NO_DATE),
     ("P6", money.REASON_CUMULATIVE),
+    ("P10", money.REASON_DISBURSEMENT),
     ("P7", money.REASON_NO_AMOUNT),
 ])
 def test_unconverted_pledges_are_listed_with_the_reason(converted, pledge_id, reason):
@@ -85,8 +87,8 @@ def test_donor_totals_count_every_pledge_once(converted):
     t = money.donor_totals(converted).set_index("donor")
     assert t["pledges"].sum() == len(PLEDGES)
     assert set(t.index) == {"Norway", "United States", "Poland", "European Union"}  # states by ISO3, others by name
-    assert t.at["Norway", "pledges"] == 3 and t.at["Norway", "converted"] == 2 and t.at["Norway", "unconverted"] == 1
-    assert t.at["Norway", "total_eur"] == pytest.approx(1_400_000)
+    assert t.at["Norway", "pledges"] == 4 and t.at["Norway", "converted"] == 2 and t.at["Norway", "unconverted"] == 2
+    assert t.at["Norway", "total_eur"] == pytest.approx(1_400_000)  # the disbursement is not added
     assert t.at["Norway", "converted_from"] == "NOK 12,000,000"  # what the euro total was converted from
     assert "P3 NOK 1,000,000: no cited yearly average rate for NOK 2024" in t.at["Norway", "not_converted"]
     assert t.at["United States", "total_eur"] == pytest.approx(4_000_000)  # the running total is not added
@@ -107,12 +109,15 @@ def test_shipped_summary_counts_every_pledge_once(shipped):
     ids = [u["pledge_id"] for d in s["by_donor"] for u in d["unconverted"]]
     assert len(ids) == len(set(ids))
     norway = next(d for d in s["by_donor"] if d["donor_iso3"] == "NOR")
-    # P001 4m NOK (2021, 10.16) + P005 20m (2011, 7.79) + P006 30m (2021) + P007 0.5m (2019, 9.85) + P039 6m (2011)
-    expected = 4e6 / 10.16 + 20e6 / 7.79 + 30e6 / 10.16 + 0.5e6 / 9.85 + 6e6 / 7.79
+    # P001 4m NOK (2021, 10.16) + P005 20m (2011, 7.79) + P006 30m (2021) + P039 6m (2011) + P037 10m (2024, 11.629);
+    # P007, the 0.5m of grants paid out in 2019, is a disbursement: listed, never added to what was pledged
+    expected = 4e6 / 10.16 + 20e6 / 7.79 + 30e6 / 10.16 + 6e6 / 7.79 + 10e6 / 11.629
     assert norway["total_eur"] == round(expected)
-    assert norway["unconverted"] == [{"pledge_id": "P037", "amount": 10_000_000.0, "currency": "NOK",
-                                      "reason": "no cited yearly average rate for NOK 2024"}]
-    assert s["rate_source_ids"] == ["RC01", "RC02", "RC03"]
+    assert norway["unconverted"] == [{"pledge_id": "P007", "amount": 500_000.0, "currency": "NOK",
+                                      "reason": money.REASON_DISBURSEMENT}]
+    sweden = next(d for d in s["by_donor"] if d["donor_iso3"] == "SWE")
+    assert "P028" in [u["pledge_id"] for u in sweden["unconverted"]]  # Sida's 2020 disbursement is not pledged money
+    assert s["rate_source_ids"] == ["R4-002", "RC01", "RC02", "RC03"]
 
 
 def test_shipped_summary_honours_the_as_of_date(shipped):

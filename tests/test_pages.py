@@ -14,6 +14,8 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
+from compliance.data import load_dataset  # noqa: E402
+from compliance.store import CsvFolderStore, add_observation  # noqa: E402
 from ui.shared import PAGE_SPECS  # noqa: E402
 
 #: every page, from the one page list the router uses (a new page is tested without touching this file)
@@ -129,7 +131,7 @@ def pledge_total(at: AppTest, currency: str) -> float:
 
 def test_pledges_accountability_toggle_changes_totals():
     at = app("pages/pledges.py")
-    assert pledge_total(at, "NOK") == 70_500_000  # P001 4m + P005 20m + P006 30m + P007 0.5m + P037 10m + P039 6m
+    assert pledge_total(at, "NOK") == 70_000_000  # P001 4m + P005 20m + P006 30m + P037 10m + P039 6m (P007: paid out)
     at.toggle(key="pl_acc").set_value(True).run()
     no_errors(at)
     assert pledge_total(at, "NOK") == 4_000_000  # only Norway's pledge to the IAPB
@@ -192,9 +194,9 @@ def test_the_as_of_date_changes_what_a_page_counts(page, kind):
 def test_pledge_filters_change_the_totals():
     at = app("pages/pledges.py", state="NOR")
     nok = pledge_total(at, "NOK")
-    assert nok == 70_500_000  # Norway's own: P001, P005, P006, P007, P037, P039
+    assert nok == 70_000_000  # Norway's own pledges: P001, P005, P006, P037, P039 (P007 is a disbursement)
     at = app("pages/pledges.py", as_of="2020-12-31")
-    assert pledge_total(at, "NOK") == 26_500_000  # before 2021: P005 20m + P007 0.5m + P039 6m
+    assert pledge_total(at, "NOK") == 26_000_000  # before 2021: P005 20m + P039 6m
 def test_pledges_page_compares_donors_in_euro():
     at = app("pages/pledges.py")
     no_errors(at)
@@ -202,13 +204,14 @@ def test_pledges_page_compares_donors_in_euro():
     assert "converted to euro at the yearly average rate of its own year" in captions and "Nothing is converted" not in captions
     by_donor = next(d.value for d in at.dataframe if "total in euro" in d.value.columns).set_index("donor")
     norway = by_donor.loc["Norway"]
-    # P001 4m NOK (2021 rate 10.16) + P005 20m (2011, 7.79) + P006 30m (2021) + P007 0.5m (2019, 9.85) + P039 6m (2011)
-    assert round(norway["total in euro"]) == round(4e6 / 10.16 + 20e6 / 7.79 + 30e6 / 10.16 + 0.5e6 / 9.85 + 6e6 / 7.79)
-    assert norway["converted from (original amounts)"] == "NOK 60,500,000" and norway["not converted"] == 1
-    assert by_donor["pledges"].sum() == 32  # every new pledge once: 39 rows less 7 running totals (kinds: pledge)
+    # P001 4m NOK (2021 rate 10.16) + P005 20m (2011, 7.79) + P006 30m (2021) + P037 10m (2024, 11.629) + P039 6m (2011)
+    assert round(norway["total in euro"]) == round(4e6 / 10.16 + 20e6 / 7.79 + 30e6 / 10.16 + 10e6 / 11.629 + 6e6 / 7.79)
+    assert norway["converted from (original amounts)"] == "NOK 70,000,000" and norway["not converted"] == 0
+    # every new pledge once: 39 rows, less 2 set aside by a second reader (P014, P035), 8 running totals and
+    # 3 disbursements (kinds: pledge)
+    assert by_donor["pledges"].sum() == 26
     left = next(d.value for d in at.dataframe if "reason" in d.value.columns).set_index("pledge_id")
-    assert left.at["P037", "reason"] == "no cited yearly average rate for NOK 2024"
-    assert left.at["P038", "reason"] == "no cited yearly average rate for GBP 2024"
+    assert not {"P037", "P038"} & set(left.index)  # converted at the ECB's 2024 averages
     assert left.at["P034", "reason"] == "no amount stated by the source"
     at.multiselect(key="pl_kind").select("cumulative").run()  # running totals are listed, never added
     left = next(d.value for d in at.dataframe if "reason" in d.value.columns).set_index("pledge_id")
@@ -361,12 +364,37 @@ def test_data_page_records_an_observation_with_the_passphrase(monkeypatch, tmp_p
     at.text_input(key="obs_date").input("2026-06-01")
     at.selectbox(key="obs_met").select("no")
     at.multiselect(key="obs_sources").select("S99")
+    at.text_input(key="obs_locator").input("para 12")
     at.text_area(key="obs_note").input("Test observation recorded through the form")
     next(b for b in at.button if b.label == "Save observation").click().run()
     no_errors(at)
-    assert any("Saved as O" in s.value for s in at.success)
+    assert any("Saved as O" in s.value and "once someone else has read it" in s.value for s in at.success)
     assert "Test observation recorded through the form" in (data / "observations.csv").read_text()
     assert '"editor": "Ana"' in (data / "audit.log").read_text()
+    saved = load_dataset(data).table("observations.csv").iloc[-1]
+    assert (saved["locator"], saved["recorded_by"], saved["read_verdict"]) == ("para 12", "Ana", None)  # not yet read
+
+
+def test_data_page_second_reading_records_a_verdict_and_refuses_the_writer(monkeypatch, tmp_path):
+    data, at = data_app(monkeypatch, tmp_path, "pw")
+    store = CsvFolderStore(data)
+    oid, _ = add_observation(store, criterion_id="moratorium-in-force", observed_date="2026-06-01", met="no",
+                             source_ids="S99", note="Recorded by Ana", editor="Ana", locator="para 3")
+    unlock(at, "pw", name="Ana")
+    no_errors(at)
+    at.selectbox(key="read_pick").select(f"observations.csv {oid}").run()
+    assert any("You wrote this row" in i.value for i in at.info)  # nobody confirms their own row
+    assert not any(b.label == "Record my reading" for b in at.button)
+    at2 = app("pages/data.py")
+    unlock(at2, "pw", name="Ben")
+    at2.selectbox(key="read_pick").select(f"observations.csv {oid}").run()
+    at2.radio(key="read_verdict").set_value("confirmed")
+    next(b for b in at2.button if b.label == "Record my reading").click().run()
+    no_errors(at2)
+    assert any(f"Recorded: {oid} confirmed by Ben" in s.value for s in at2.success)
+    row = load_dataset(data).table("observations.csv").set_index("observation_id").loc[oid]
+    assert (row["read_by"], row["read_verdict"]) == ("Ben", "confirmed")
+    assert oid in set(load_dataset(data).observations["observation_id"])  # it counts now
 
 
 def test_data_page_form_rejects_bad_input_and_writes_nothing(monkeypatch, tmp_path):

@@ -12,10 +12,12 @@ from compliance.scoring import score_items, status_history, status_source_table,
 ITEM = "C1-98.16"  # judged by two criteria: moratorium, no-executions (weight 1 each)
 
 
-def score(tmp_path, observations=(), assessments=(), as_of="2026-01-01", weights=None):
+def score(tmp_path, observations=(), assessments=(), as_of="2026-01-01", weights=None, contested=()):
     tables = base_tables()
     tables["observations.csv"] = list(observations)
     tables["assessments.csv"] = list(assessments)
+    tables["contested.csv"] = [{"criterion_id": c, "contested_since": since, "note": "two sources disagree"}
+                               for c, since in contested]
     if weights:
         for row in tables["item_criteria.csv"]:
             if row["item_id"] == ITEM:
@@ -74,7 +76,45 @@ CASES = [
     ("on the day itself", [obs("O1", "moratorium", "2021-03-04", "yes"), obs("O2", "no-executions", "2021-03-04", "yes")], [], None, "2021-03-04", "implemented", "evidence", 1.0),
     ("the day before", [obs("O1", "moratorium", "2021-03-04", "yes"), obs("O2", "no-executions", "2021-03-04", "yes")], [], None, "2021-03-03", "not_assessed", "none", None),
     ("assessment on the day itself", [], [assessment("A1", ITEM, "2023-12-01", "partial")], None, "2023-12-01", "partial", "assessment", None),
+    # only what a second person read and confirmed or corrected counts (compliance.data.counted)
+    ("unread evidence does not count", [obs("O1", "moratorium", "2020-01-01", "yes", read_verdict="", read_by="", read_date=""), obs("O2", "no-executions", "2020-01-01", "yes")], [], None, "2026-01-01", "partial", "evidence", 0.5),
+    ("rejected evidence does not count", [obs("O1", "moratorium", "2020-01-01", "yes", read_verdict="rejected", read_note="about another country"), obs("O2", "no-executions", "2020-01-01", "yes")], [], None, "2026-01-01", "partial", "evidence", 0.5),
+    ("unreachable evidence does not count", [obs("O1", "moratorium", "2020-01-01", "yes", read_verdict="unreachable", read_note="not found")], [], None, "2026-01-01", "not_assessed", "none", None),
+    ("corrected evidence counts", [obs("O1", "moratorium", "2020-01-01", "yes", read_verdict="corrected"), obs("O2", "no-executions", "2020-01-01", "yes")], [], None, "2026-01-01", "implemented", "evidence", 1.0),
+    ("a rejected older word does not stand in", [obs("O1", "moratorium", "2015-01-01", "no"), obs("O2", "moratorium", "2021-01-01", "yes", read_verdict="rejected", read_note="wrong"), obs("O3", "no-executions", "2021-01-01", "yes")], [], None, "2026-01-01", "partial", "evidence", 0.5),
+    ("unread assessment does not stand", [obs("O1", "moratorium", "2020-01-01", "no")], [assessment("A1", ITEM, "2023-12-01", "implemented", read_verdict="", read_by="", read_date="")], None, "2026-01-01", "unfulfilled", "evidence", 0.0),
 ]
+
+# a contested criterion (contested.csv) counts at most as partly met from the day its sources disagree, never as met
+CONTESTED_CASES = [
+    ("yes after the contest is worth half", [obs("O1", "moratorium", "2021-01-01", "no"), obs("O2", "moratorium", "2022-01-01", "yes"), obs("O3", "no-executions", "2020-01-01", "yes")], "2021-06", "2026-01-01", "partial", 0.75),
+    ("the contest caps an earlier yes", [obs("O1", "moratorium", "2020-01-01", "yes"), obs("O2", "moratorium", "2019-01-01", "no"), obs("O3", "no-executions", "2020-01-01", "yes")], "2021-06", "2026-01-01", "partial", 0.75),
+    ("before the contest a yes is a yes", [obs("O1", "moratorium", "2020-01-01", "yes"), obs("O2", "moratorium", "2022-01-01", "no"), obs("O3", "no-executions", "2020-01-01", "yes")], "2021-06", "2021-06-29", "implemented", 1.0),
+    ("the contest counts from the end of its month", [obs("O1", "moratorium", "2020-01-01", "yes"), obs("O2", "moratorium", "2022-01-01", "no"), obs("O3", "no-executions", "2020-01-01", "yes")], "2021-06", "2021-06-30", "partial", 0.75),
+    ("a later no still counts as no", [obs("O1", "moratorium", "2020-01-01", "yes"), obs("O2", "moratorium", "2022-01-01", "no"), obs("O3", "no-executions", "2020-01-01", "yes")], "2021-06", "2026-01-01", "partial", 0.5),
+    ("partly stays partly", [obs("O1", "moratorium", "2022-01-01", "partly"), obs("O2", "moratorium", "2021-01-01", "no"), obs("O3", "no-executions", "2020-01-01", "yes")], "2021-06", "2026-01-01", "partial", 0.75),
+]
+
+
+@pytest.mark.parametrize("name,observations,since,as_of,status,evidence", CONTESTED_CASES, ids=[c[0] for c in CONTESTED_CASES])
+def test_a_contested_criterion_never_counts_as_met(tmp_path, name, observations, since, as_of, status, evidence):
+    row = score(tmp_path, observations, as_of=as_of, contested=[("moratorium", since)])
+    assert (row["status"], row["basis"]) == (status, "evidence")
+    assert row["evidence_score"] == pytest.approx(evidence)
+
+
+def test_a_contested_criterion_names_both_sides_as_its_sources(tmp_path):
+    tables = base_tables()
+    tables["sources.csv"].append(dict(tables["sources.csv"][0], source_id="TEST2"))
+    tables["observations.csv"] = [obs("O1", "moratorium", "2020-01-01", "yes"),
+                                  dict(obs("O2", "moratorium", "2019-01-01", "no"), source_ids="TEST2")]
+    tables["contested.csv"] = [{"criterion_id": "moratorium", "contested_since": "2021-06", "note": "they disagree"}]
+    ds = load_dataset(write_dataset(tmp_path / "d", tables))
+    assert status_sources(ds, "2026-01-01", [ITEM]) == ["TEST1", "TEST2"]  # the marker: both sides
+    assert status_sources(ds, "2021-01-01", [ITEM]) == ["TEST1"]  # before the contest: the latest word
+    tables["observations.csv"].append(obs("O3", "moratorium", "2023-01-01", "yes"))  # a later word on one side
+    ds = load_dataset(write_dataset(tmp_path / "d2", tables))
+    assert status_sources(ds, "2026-01-01", [ITEM]) == ["TEST1", "TEST2"]  # while contested: both sides still
 
 
 @pytest.mark.parametrize("name,observations,assessments,weights,as_of,status,basis,evidence", CASES, ids=[c[0] for c in CASES])
@@ -243,6 +283,7 @@ def test_status_changes_match_scoring_on_every_day_that_matters(tmp_path):
     tables["observations.csv"] = [obs("O1", "moratorium", "2009-01-01", "no"), obs("O2", "moratorium", "2016", "partly"),
                                   obs("O3", "no-executions", "2016-12-31", "yes"), obs("O4", "moratorium", "2018-03", "yes"),
                                   obs("O5", "no-executions", "2018-03-31", "no"), obs("O6", "moratorium", "2018-03-31", "yes")]
+    tables["contested.csv"] = [{"criterion_id": "no-executions", "contested_since": "2017-06", "note": "they disagree"}]
     tables["assessments.csv"] = [assessment("A1", "C3-GBR-1", "2021-01-01", "unfulfilled"),
                                  assessment("A2", "D001", "2015-01-09", "partial"),
                                  assessment("A3", "D001", "2017-01-01", "not_assessed"),

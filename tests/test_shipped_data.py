@@ -18,7 +18,7 @@ DATA = ROOT / "data"
 
 
 def test_every_file_validates_and_is_not_empty(shipped):
-    assert len(shipped.frames) == len(FILES) == 19
+    assert len(shipped.frames) == len(FILES) == 21
     empty = [name for name, df in shipped.frames.items() if df.empty]
     assert empty == []
     assert shipped.row_count > 900
@@ -126,7 +126,7 @@ def test_icc_history(shipped):
 
 def test_pledges_keep_their_currency(shipped):
     p = shipped.pledges
-    assert len(p) == 39
+    assert len(shipped.table("pledges.csv")) == 39 and len(p) == 37  # P014 (source unreachable), P035 (not about Belarus)
     with_amount = p[p["amount"].notna()]
     assert with_amount["currency"].notna().all()
     assert set(with_amount["currency"]) <= {c.alpha_3 for c in pycountry.currencies}
@@ -141,9 +141,11 @@ def test_observations_are_dated_in_the_past_and_evidence_is_real(shipped):
     links = defaultdict(set)
     for _, r in shipped.item_criteria.iterrows():
         links[r["criterion_id"]].add(r["item_id"])
-    # every criterion judges at least one item and has evidence
-    assert set(shipped.criteria["criterion_id"]) == set(links) == set(obs["criterion_id"]) | set(links)
-    assert set(obs["criterion_id"]) == set(shipped.criteria["criterion_id"])
+    # no empty criterion: each judges an item or keeps the evidence recorded for it (a criterion the standard of
+    # 2026-12 unlinked, e.g. icrmw-ratified for a "consider" ask, keeps its observations as facts)
+    recorded = set(shipped.table("observations.csv")["criterion_id"])
+    assert set(shipped.criteria["criterion_id"]) == set(links) | recorded
+    assert len(set(links) - recorded) <= 5  # criteria the standard added that no source has spoken to yet
 
 
 def test_no_synthetic_content_in_data():

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from compliance.data import DataValidationError, load_dataset
+from compliance.data import DataValidationError, file_columns, load_dataset
 from compliance.store import (
     AUDIT_LOG,
     BACKUPS,
@@ -68,11 +68,11 @@ def test_add_observation_appends_with_backup_and_one_audit_entry(data):
     store = CsvFolderStore(data)
     ds = store.load()
     before = (data / "observations.csv").read_bytes()
-    oid, result = add_observation(store, criterion_id="moratorium-in-force", observed_date="2026-06-01", met="no",
+    oid, result = add_observation(store, locator="p. 1", criterion_id="moratorium-in-force", observed_date="2026-06-01", met="no",
                                   source_ids="S99", note="test note", editor="Test Editor")
     ds2 = load_dataset(data)
-    assert len(ds2.observations) == len(ds.observations) + 1
-    assert ds2.observations.iloc[-1]["observation_id"] == oid
+    assert len(ds2.table("observations.csv")) == len(ds.table("observations.csv")) + 1
+    assert ds2.table("observations.csv").iloc[-1]["observation_id"] == oid
     # the previous version is kept under its checksum, and so is the new one
     kept = {p.read_bytes() for p in (data / BACKUPS).glob("observations.csv.*")}
     assert kept == {before, (data / "observations.csv").read_bytes()}
@@ -80,13 +80,13 @@ def test_add_observation_appends_with_backup_and_one_audit_entry(data):
     assert entry["editor"] == "Test Editor" and entry["commit_id"] == result.commit_id
     assert entry["files"]["observations.csv"] | {"before": None, "after": None} == {
         "rows_added": 1, "rows_changed": 0, "rows_removed": 0, "before": None, "after": None}
-    assert result.dataset is not None and len(result.dataset.observations) == len(ds2.observations)
+    assert result.dataset is not None and len(result.dataset.table("observations.csv")) == len(ds2.table("observations.csv"))
 
 
 def test_invalid_observation_writes_nothing(data):
     before = snapshot(data)
     with pytest.raises(DataValidationError) as exc:
-        add_observation(CsvFolderStore(data), criterion_id="no-such-criterion", observed_date="2026-13-01",
+        add_observation(CsvFolderStore(data), locator="p. 1", criterion_id="no-such-criterion", observed_date="2026-13-01",
                         met="maybe", source_ids="NOPE", note=None, editor="x")
     text = str(exc.value)
     assert 'field "met"' in text and 'field "observed_date"' in text
@@ -109,16 +109,16 @@ def test_the_plan_sees_the_data_as_it_is_inside_the_lock(data):
     """The lost-update bug: a change planned from data read before another write landed overwrote it."""
     store = CsvFolderStore(data)
     stale = store.load()
-    add_observation(store, criterion_id="moratorium-in-force", observed_date="2026-01-01", met="no", source_ids="S99",
+    add_observation(store, locator="p. 1", criterion_id="moratorium-in-force", observed_date="2026-01-01", met="no", source_ids="S99",
                     note="landed first", editor="a")
     seen = {}
 
     def plan(current):
-        seen["n"] = len(current.observations)
+        seen["n"] = len(current.table("observations.csv"))
         return None
 
     store.apply(plan, editor="b", summary="look")
-    assert seen["n"] == len(stale.observations) + 1
+    assert seen["n"] == len(stale.table("observations.csv")) + 1
 
 
 # --- many writers ----------------------------------------------------------------------------------------------
@@ -130,21 +130,21 @@ def test_threads_adding_at_once_get_distinct_ids_and_lose_nothing(data):
 
     def writer(i):
         try:
-            oid, _ = add_observation(store, criterion_id="moratorium-in-force", observed_date="2026-01-01", met="no",
+            oid, _ = add_observation(store, locator="p. 1", criterion_id="moratorium-in-force", observed_date="2026-01-01", met="no",
                                      source_ids="S99", note=f"writer {i}", editor=f"w{i}")
             ids.append(oid)
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
 
-    n_before = len(load_dataset(data).observations)
+    n_before = len(load_dataset(data).table("observations.csv"))
     threads = [threading.Thread(target=writer, args=(i,)) for i in range(6)]
     [t.start() for t in threads]
     [t.join(120) for t in threads]
     assert errors == []
     assert len(set(ids)) == 6
     ds = load_dataset(data)
-    assert len(ds.observations) == n_before + 6
-    assert set(ds.observations["note"].dropna()) >= {f"writer {i}" for i in range(6)}
+    assert len(ds.table("observations.csv")) == n_before + 6
+    assert set(ds.table("observations.csv")["note"].dropna()) >= {f"writer {i}" for i in range(6)}
     assert sorted(e["editor"] for e in audit(data)) == sorted(f"w{i}" for i in range(6))
 
 
@@ -233,11 +233,11 @@ def test_a_torn_journal_is_discarded_whole_with_a_message(data, tmp_path, journa
 
 def test_a_torn_audit_line_is_skipped_and_the_next_entry_lands_whole(data):
     store = CsvFolderStore(data)
-    add_observation(store, criterion_id="moratorium-in-force", observed_date="2026-01-01", met="no", source_ids="S99",
+    add_observation(store, locator="p. 1", criterion_id="moratorium-in-force", observed_date="2026-01-01", met="no", source_ids="S99",
                     note="one", editor="a")
     with open(data / AUDIT_LOG, "ab") as fh:
         fh.write(b'{"commit_id": "torn", "wh')
-    add_observation(store, criterion_id="moratorium-in-force", observed_date="2026-01-02", met="no", source_ids="S99",
+    add_observation(store, locator="p. 1", criterion_id="moratorium-in-force", observed_date="2026-01-02", met="no", source_ids="S99",
                     note="two", editor="b")
     assert [e["editor"] for e in store.history()] == ["b", "a"]
 
@@ -248,10 +248,10 @@ def test_a_torn_audit_line_is_skipped_and_the_next_entry_lands_whole(data):
 def test_history_and_restore_an_earlier_version(data):
     store = CsvFolderStore(data)
     original = (data / "observations.csv").read_bytes()
-    _, first = add_observation(store, criterion_id="moratorium-in-force", observed_date="2026-01-01", met="no",
+    _, first = add_observation(store, locator="p. 1", criterion_id="moratorium-in-force", observed_date="2026-01-01", met="no",
                                source_ids="S99", note="first", editor="a")
     after_first = (data / "observations.csv").read_bytes()
-    add_observation(store, criterion_id="moratorium-in-force", observed_date="2026-01-02", met="no", source_ids="S99",
+    add_observation(store, locator="p. 1", criterion_id="moratorium-in-force", observed_date="2026-01-02", met="no", source_ids="S99",
                     note="second", editor="b")
     assert [e["editor"] for e in store.history()] == ["b", "a"]
     restored = store.restore(first.commit_id, editor="c")
@@ -259,7 +259,7 @@ def test_history_and_restore_an_earlier_version(data):
     assert restored.changed and store.history()[0]["summary"].startswith("restore")
     # the restore is itself a version: the state before it can be restored in turn
     store.restore(store.history()[1]["commit_id"], editor="c")
-    assert "second" in set(load_dataset(data).observations["note"].dropna())
+    assert "second" in set(load_dataset(data).table("observations.csv")["note"].dropna())
     assert original != after_first
 
 
@@ -280,13 +280,14 @@ def test_merge_upload_adds_changes_and_skips(data):
     assert len(merged) == len(cur) + 1
     counts2, result = apply_upload(CsvFolderStore(data), "observations.csv", up, editor="e", summary="upload")
     assert counts2 == counts and result.changed
-    assert "corrected note" in set(load_dataset(data).observations["note"].dropna())
+    assert "corrected note" in set(load_dataset(data).table("observations.csv")["note"].dropna())
 
 
 @pytest.mark.parametrize("upload,message", [
     (pd.DataFrame({"foo": [1]}), "columns must be exactly"),
-    (pd.DataFrame([{"observation_id": "O9", "criterion_id": "x", "observed_date": "2020", "met": "no",
-                    "source_ids": "S99", "note": ""}] * 2), "the same id appears twice (rows 2 of the upload)"),
+    (pd.DataFrame([{c: "" for c in file_columns("observations.csv")} | {"observation_id": "O9", "criterion_id": "x",
+                    "observed_date": "2020", "met": "no", "source_ids": "S99"}] * 2),
+     "the same id appears twice (rows 2 of the upload)"),
 ])
 def test_bad_uploads_are_refused_with_a_message(data, upload, message):
     with pytest.raises(DataValidationError) as exc:

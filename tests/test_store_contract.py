@@ -37,7 +37,7 @@ def store(store_url):
 
 
 def observe(store, note: str, editor: str = "tester"):
-    return add_observation(store, criterion_id="moratorium-in-force", observed_date="2026-01-01", met="no",
+    return add_observation(store, locator="p. 1", criterion_id="moratorium-in-force", observed_date="2026-01-01", met="no",
                            source_ids="S99", note=note, editor=editor)
 
 
@@ -51,12 +51,12 @@ def test_it_reads_the_same_dataset_as_the_folder(store):
 
 
 def test_apply_changes_the_data_the_version_and_the_history(store):
-    v0, n0 = store.version(), len(store.load().observations)
+    v0, n0 = store.version(), len(store.load().table("observations.csv"))
     oid, result = observe(store, "contract test")
     assert result.changed and result.files == ["observations.csv"]
     ds = store.load()
-    assert len(ds.observations) == n0 + 1 and ds.version == store.version() != v0
-    assert ds.observations.set_index("observation_id").at[oid, "note"] == "contract test"
+    assert len(ds.table("observations.csv")) == n0 + 1 and ds.version == store.version() != v0
+    assert ds.table("observations.csv").set_index("observation_id").at[oid, "note"] == "contract test"
     [last, seed] = store.history()
     assert last["commit_id"] == result.commit_id and last["editor"] == "tester" and seed["editor"] == "seed"
     assert last["files"]["observations.csv"]["rows_added"] == 1
@@ -71,7 +71,7 @@ def test_a_plan_that_changes_nothing_commits_nothing(store):
 def test_validation_errors_write_nothing(store):
     v0, before = store.version(), store.read_contents()
     with pytest.raises(DataValidationError) as exc:
-        add_observation(store, criterion_id="ghost", observed_date="2021-02-30", met="maybe", source_ids="NOPE",
+        add_observation(store, locator="p. 1", criterion_id="ghost", observed_date="2021-02-30", met="maybe", source_ids="NOPE",
                         note=None, editor="x")
     assert 'field "met"' in str(exc.value)
     assert store.version() == v0 and store.read_contents() == before
@@ -91,21 +91,21 @@ import sys
 from compliance.store import add_observation, open_store
 store = open_store(sys.argv[1])
 for i in range(int(sys.argv[3])):
-    add_observation(store, criterion_id="moratorium-in-force", observed_date="2026-01-01", met="no",
+    add_observation(store, locator="p. 1", criterion_id="moratorium-in-force", observed_date="2026-01-01", met="no",
                     source_ids="S99", note=f"{sys.argv[2]} {i}", editor=sys.argv[2])
 """
 
 
 def test_two_processes_applying_20_change_sets_each_lose_nothing(store, store_url):
-    n0, h0 = len(store.load().observations), len(store.history())
+    n0, h0 = len(store.load().table("observations.csv")), len(store.history())
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, store_url, tag, "20"], cwd=ROOT, stderr=subprocess.PIPE)
              for tag in ("a", "b")]
     for p in procs:
         _, err = p.communicate(timeout=600)
         assert p.returncode == 0, err.decode()[-2000:]
     ds = open_store(store_url).load()
-    added = ds.observations.iloc[n0:]
-    assert len(ds.observations) == n0 + 40
+    added = ds.table("observations.csv").iloc[n0:]
+    assert len(ds.table("observations.csv")) == n0 + 40
     assert added["observation_id"].is_unique and set(added["note"]) == {f"{t} {i}" for t in "ab" for i in range(20)}
     history = store.history()
     assert len(history) == h0 + 40 and sorted(e["editor"] for e in history[:40]) == ["a"] * 20 + ["b"] * 20
@@ -118,7 +118,7 @@ def test_a_database_writer_killed_mid_change_leaves_the_store_unchanged(pg_url, 
     v0, before = store.version(), store.read_contents()
     change = ("import sys\nfrom compliance.store import open_store, CsvFolderStore\n"
               "s = open_store(sys.argv[1])\n"
-              "s.apply(lambda cur: {'observations.csv': cur.table('observations.csv').iloc[:5],\n"
+              "s.apply(lambda cur: {'observations.csv': cur.table('observations.csv').iloc[:-1],\n"
               "                     'assessments.csv': cur.table('assessments.csv').iloc[:0]}, editor='k', summary='k')\n")
     proc = subprocess.run([sys.executable, "-c", change, pg_url], cwd=ROOT, capture_output=True, timeout=120,
                           env={**os.environ, CRASH_ENV: point})
