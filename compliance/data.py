@@ -466,11 +466,14 @@ def _cross_check(f: dict[str, pd.DataFrame], problems: list[Problem], warnings: 
         return {v for series in series_list for cell in pd.unique(series.dropna().to_numpy(dtype=object)) for v in split_list(cell)}
 
     used_sources = used_in([df["source_ids"] for df in f.values() if "source_ids" in df.columns])
+    # a source a second reader names in a reading (the one a replacement stands in for) is part of the record too
+    notes = " ".join(str(v) for t in TABLES if t.read_twice for v in pd.unique(f[t.name]["read_note"].dropna()))
+    used_sources |= {s for s in sources - used_sources if re.search(rf"\b{re.escape(s)}\b", notes)}
     used_themes = used_in([f[name]["themes"] for name in ("recommendations.csv", "demands.csv")])
     for what, vocab, used in (
         ("source", sources, used_sources),
         ("theme", themes, used_themes),
-        ("criterion", criteria, set(ic["criterion_id"])),
+        ("criterion", criteria, set(ic["criterion_id"]) | set(f["observations.csv"]["criterion_id"])),
         ("recurrence", recurrences, set(recs["recurrence_id"].dropna()) | set(demands["recurrence_id"].dropna())),
     ):
         unused = sorted(vocab - used)
