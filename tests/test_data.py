@@ -308,17 +308,20 @@ def test_unused_vocabulary_is_a_warning():
     tables = base_tables()
     for name in ("sources.csv", "themes.csv", "criteria.csv", "recurrences.csv"):
         tables[name].append(row(name))
-    tables["observations.csv"].append(obs("O1", "law-repealed", "2020", "no"))  # observed, but judges no item
     tables["evidence_searches.csv"] = [row("evidence_searches.csv", source_ids="TEST2")]  # a use of TEST2
     assert load(tables).warnings == [
         "1 theme(s) defined but used by no row: elections",
         "1 criterion(s) defined but used by no row: law-repealed",
         "1 recurrence(s) defined but used by no row: release-prisoners",
     ]
+    tables["observations.csv"].append(obs("O1", "law-repealed", "2020", "no"))  # judges no item, but keeps its evidence
     tables["evidence_searches.csv"] = []
     tables["recurrences.csv"].append(row("recurrences.csv", recurrence_id="another"))
     assert load(tables).warnings[0] == "1 source(s) defined but used by no row: TEST2"
-    assert load(tables).warnings[3] == "2 recurrence(s) defined but used by no row: another, release-prisoners"
+    assert load(tables).warnings[2] == "2 recurrence(s) defined but used by no row: another, release-prisoners"
+    assert not any("criterion" in w for w in load(tables).warnings)
+    tables["observations.csv"][0]["read_note"] = "TEST2 could not be found; TEST1 replaces it"  # named in a reading
+    assert not any("source(s)" in w for w in load(tables).warnings)
 
 
 @pytest.mark.parametrize("value,start,end", [
